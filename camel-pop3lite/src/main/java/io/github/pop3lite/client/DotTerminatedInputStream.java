@@ -1,0 +1,147 @@
+package io.github.pop3lite.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The data of a multi-line reply (RETR, TOP), read straight from the session's buffer: removes
+ * the stuffed dot at the start of a line and ends exactly at the terminating {@code "."} line,
+ * leaving the next reply in the buffer.
+ *
+ * <p>The line state survives buffer refills, so a terminator or a stuffed dot split between two
+ * reads is handled like any other. Lines end at LF; a {@code "."} line ends the data whether it
+ * ends in CRLF or in a bare LF, and all other bytes (CR, NUL, 8-bit) pass through unchanged.
+ *
+ * <p>The server must deliver at least a line, or a buffer's worth of a long line, within the read
+ * timeout, so a server that trickles bytes cannot hold the stream open forever. A connection
+ * closed before the terminator is an error, never a short message.
+ *
+ * <p>Closing the stream before its end reads and discards the rest, so the session stays in step.
+ */
+final class DotTerminatedInputStream extends InputStream {
+
+    private static final int LINE_START = 0;
+    private static final int DOT = 1;
+    private static final int DOT_CR = 2;
+    private static final int MID_LINE = 3;
+    private static final int DONE = 4;
+
+    private final Pop3Input input;
+    private int state = LINE_START;
+    private long delivered;
+    private long deadline;
+    private boolean progressSinceDeadline;
+    private long deliveredAtDeadline;
+
+    DotTerminatedInputStream(Pop3Input input) {
+        this.input = input;
+        this.deadline = input.newDeadline();
+    }
+
+    /** Whether the terminating line has been read. */
+    boolean isDone() {
+        return state == DONE;
+    }
+
+    /** Octets delivered so far, after dot-unstuffing. */
+    long delivered() {
+        return delivered;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        byte[] buf = input.buffer();
+        int written = 0;
+        while (written < len && state != DONE) {
+            int pos = input.pos();
+            int limit = input.limit();
+            if (pos == limit) {
+                if (written > 0) {
+                    break;
+                }
+                refill();
+                continue;
+            }
+            switch (state) {
+                case MID_LINE -> {
+                    int end = pos + Math.min(limit - pos, len - written);
+                    int i = pos;
+                    while (i < end && buf[i] != '\n') {
+                        i++;
+                    }
+                    if (i < end) {
+                        i++;
+                        state = LINE_START;
+                        progressSinceDeadline = true;
+                    }
+                    System.arraycopy(buf, pos, b, off + written, i - pos);
+                    written += i - pos;
+                    input.consume(i - pos);
+                }
+                case LINE_START -> {
+                    if (buf[pos] == '.') {
+                        input.consume(1);
+                        state = DOT;
+                    } else {
+                        state = MID_LINE;
+                    }
+                }
+                case DOT -> {
+                    if (buf[pos] == '\r') {
+                        input.consume(1);
+                        state = DOT_CR;
+                    } else if (buf[pos] == '\n') {
+                        input.consume(1);
+                        state = DONE;
+                    } else {
+                        // a stuffed dot: it is dropped and the rest of the line is data
+                        state = MID_LINE;
+                    }
+                }
+                case DOT_CR -> {
+                    if (buf[pos] == '\n') {
+                        input.consume(1);
+                        state = DONE;
+                    } else {
+                        // ".\r" followed by more data is a stuffed line that starts with CR
+                        b[off + written++] = '\r';
+                        state = MID_LINE;
+                    }
+                }
+                default -> throw new IllegalStateException("unknown state " + state);
+            }
+        }
+        delivered += written;
+        return written == 0 ? -1 : written;
+    }
+
+    private void refill() throws IOException {
+        if (progressSinceDeadline || delivered - deliveredAtDeadline >= Pop3Input.BUFFER_SIZE) {
+            deadline = input.newDeadline();
+            deliveredAtDeadline = delivered;
+            progressSinceDeadline = false;
+        }
+        if (!input.fill(deadline)) {
+            throw new Pop3ProtocolException("POP3 server closed the connection before the end of the message data ("
+                    + delivered + " octets received): the message is incomplete");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        byte[] skip = new byte[8192];
+        while (read(skip, 0, skip.length) >= 0) {
+            // discard the rest so the next reply is read from the right place
+        }
+    }
+}

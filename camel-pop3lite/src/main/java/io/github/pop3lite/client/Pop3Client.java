@@ -1,0 +1,517 @@
+package io.github.pop3lite.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One POP3 session (RFC 1939): one method per command, typed failures, and the session state
+ * checked before anything is sent. Not thread-safe: one session belongs to one thread at a time.
+ *
+ * <pre>{@code
+ * try (Pop3Client pop3 = Pop3Client.connect(Pop3ClientOptions.builder("mail.example.com")
+ *         .security(Security.TLS).build())) {
+ *     pop3.login("alice", password);
+ *     for (MessageSize m : pop3.list()) {
+ *         try (InputStream message = pop3.retr(m.number())) {
+ *             // ...
+ *         }
+ *         pop3.dele(m.number());
+ *     }
+ *     boolean committed = pop3.quit();
+ * }
+ * }</pre>
+ */
+public final class Pop3Client implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pop3Client.class);
+
+    /** Most lines a listing (LIST, UIDL, CAPA) may have; beyond it the server is not trusted. */
+    static final int MAX_LISTING_LINES = 10_000_000;
+
+    private final Pop3ClientOptions options;
+    private Socket socket;
+    private final Pop3Channel channel;
+    private Pop3State state = Pop3State.AUTHORIZATION;
+    private final Pop3Reply greeting;
+    private Capabilities capabilities;
+    private DotTerminatedInputStream openData;
+    private boolean userAccepted;
+
+    private Pop3Client(Pop3ClientOptions options, Socket socket) throws IOException {
+        this.options = options;
+        this.socket = socket;
+        Pop3Input input = new Pop3Input(socket.getInputStream(), socket, options.readTimeout().toMillis());
+        this.channel = new Pop3Channel(input, socket.getOutputStream());
+        this.greeting = channel.reply();
+    }
+
+    /**
+     * Connects, reads the greeting and, with {@link Security#STARTTLS}, upgrades the connection.
+     *
+     * @throws Pop3ReplyException   when the server greets with {@code -ERR}
+     * @throws Pop3SecurityException when TLS cannot be established
+     */
+    public static Pop3Client connect(Pop3ClientOptions options) throws IOException {
+        Socket socket = Connector.connect(options);
+        Pop3Client client;
+        try {
+            if (options.security() == Security.TLS) {
+                socket = Connector.startTls(socket, options);
+            }
+            client = new Pop3Client(options, socket);
+        } catch (IOException | RuntimeException e) {
+            Connector.closeQuietly(socket);
+            throw e;
+        }
+        try {
+            if (!client.greeting.ok()) {
+                throw refusal("the connection (greeting)", client.greeting, false);
+            }
+            if (options.security() == Security.STARTTLS) {
+                client.stls();
+            }
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    public Pop3State state() {
+        return state;
+    }
+
+    /** The server's greeting. */
+    public Pop3Reply greeting() {
+        return greeting;
+    }
+
+    /** The APOP timestamp of the greeting, when it carries exactly one valid one. */
+    public Optional<String> apopTimestamp() {
+        return Apop.timestamp(greeting.text());
+    }
+
+    /** Whether the connection is protected by TLS (implicit or after STLS). */
+    public boolean isEncrypted() {
+        return socket instanceof SSLSocket;
+    }
+
+    /** Whether the server is on this machine, where a clear-text password does not cross a network. */
+    public boolean isLoopback() {
+        return socket.getInetAddress().isLoopbackAddress();
+    }
+
+    /**
+     * The server's capabilities (CAPA), asked once and kept until STLS or login change them.
+     * A server that refuses CAPA yields {@link Capabilities#UNKNOWN}.
+     */
+    public Capabilities capabilities() throws IOException {
+        if (capabilities == null) {
+            prepare("CAPA", Pop3State.AUTHORIZATION, Pop3State.TRANSACTION);
+            channel.send("CAPA");
+            Pop3Reply reply = channel.reply();
+            if (reply.ok()) {
+                capabilities = Capabilities.parse(listing());
+            } else if (reply.code() != null && reply.code() != ResponseCode.AUTH) {
+                throw refusal("CAPA", reply, false);
+            } else {
+                capabilities = Capabilities.UNKNOWN;
+            }
+        }
+        return capabilities;
+    }
+
+    /**
+     * Upgrades the connection with STLS (RFC 2595). Anything the server sent after its +OK and
+     * before the handshake is thrown away, and the capabilities are asked again.
+     *
+     * @throws Pop3SecurityException when the server does not offer or refuses STLS, or the handshake fails
+     */
+    public void stls() throws IOException {
+        prepare("STLS", Pop3State.AUTHORIZATION);
+        if (isEncrypted()) {
+            throw new IllegalStateException("STLS is not possible: the connection is already encrypted");
+        }
+        Capabilities caps = capabilities();
+        if (caps.isKnown() && !caps.has("STLS")) {
+            throw new Pop3SecurityException("POP3 server " + where() + " does not offer STLS (its capabilities: "
+                    + caps + "). Use security=tls if it listens for implicit TLS (port 995), or ask its administrator"
+                    + " to enable STLS.");
+        }
+        channel.send("STLS");
+        Pop3Reply reply = channel.reply();
+        if (!reply.ok()) {
+            throw new Pop3SecurityException("POP3 server " + where() + " refused STLS: " + reply.line()
+                    + ". The connection is closed rather than continued without TLS.");
+        }
+        SSLSocket ssl = Connector.startTls(socket, options);
+        socket = ssl;
+        int injected = channel.switchTo(ssl.getInputStream(), ssl.getOutputStream(), ssl);
+        if (injected > 0) {
+            LOG.warn("POP3 server {} sent {} octets after its STLS reply and before the TLS handshake; they were"
+                    + " discarded (RFC 2595), which may mean someone tried to inject commands", where(), injected);
+        }
+        capabilities = null;
+        capabilities();
+    }
+
+    /**
+     * Logs in as the options say: APOP, USER/PASS, or APOP when possible ({@link AuthenticationMethod#AUTO}).
+     * A password goes out in clear only over TLS, to a loopback server, or with
+     * {@link Pop3ClientOptions#allowPlaintextPassword()}.
+     *
+     * @throws Pop3AuthenticationException  when the server refuses the credentials
+     * @throws Pop3TemporaryFailureException when the maildrop is busy or the server asks to wait
+     * @throws Pop3SecurityException        when the login would expose the password
+     */
+    public void login(String user, String password) throws IOException {
+        prepare("login", Pop3State.AUTHORIZATION);
+        boolean useApop = switch (options.authentication()) {
+            case AUTO -> !isEncrypted() && apopTimestamp().isPresent();
+            case APOP -> true;
+            case USER -> false;
+        };
+        if (useApop) {
+            if (apopTimestamp().isEmpty()) {
+                if (!options.apopFallback()) {
+                    throw new Pop3SecurityException("APOP login to POP3 server " + where() + " is not possible: its"
+                            + " greeting carries no valid APOP timestamp. Use authentication=user over TLS, or allow"
+                            + " the fallback to USER/PASS (apopFallback=true).");
+                }
+                LOG.warn("POP3 server {} offers no APOP timestamp in its greeting; trying USER/PASS instead", where());
+            } else {
+                try {
+                    apop(user, password);
+                    return;
+                } catch (Pop3AuthenticationException e) {
+                    if (!options.apopFallback()) {
+                        throw e;
+                    }
+                    LOG.debug("APOP refused by {} ({}); trying USER/PASS", where(), e.reply().line());
+                }
+            }
+        }
+        user(user);
+        pass(password);
+    }
+
+    /** Logs in with APOP: only the digest of the greeting's timestamp and the password is sent. */
+    public void apop(String user, String password) throws IOException {
+        prepare("APOP", Pop3State.AUTHORIZATION);
+        requireText("user name", user);
+        String timestamp = apopTimestamp().orElseThrow(() -> new Pop3SecurityException("APOP login to POP3 server "
+                + where() + " is not possible: its greeting carries no valid APOP timestamp"));
+        channel.send("APOP", 1, user, Apop.digest(timestamp, password));
+        expectOk("APOP", true);
+        enterTransaction();
+    }
+
+    /** Sends USER, after checking that the password that follows may go out in clear. */
+    public void user(String user) throws IOException {
+        prepare("USER", Pop3State.AUTHORIZATION);
+        requireText("user name", user);
+        checkPlaintextAllowed(user);
+        channel.send("USER", user);
+        expectOk("USER", true);
+        userAccepted = true;
+    }
+
+    /** Sends PASS after a successful USER. A -ERR is an authentication failure. */
+    public void pass(String password) throws IOException {
+        prepare("PASS", Pop3State.AUTHORIZATION);
+        if (!userAccepted) {
+            throw new IllegalStateException("PASS must follow a USER command that the server accepted");
+        }
+        requireText("password", password);
+        checkPlaintextAllowed(null);
+        userAccepted = false;
+        channel.send("PASS", 0, password);
+        expectOk("PASS", true);
+        enterTransaction();
+    }
+
+    /** STAT: number of messages and size of the maildrop. */
+    public MaildropStatus stat() throws IOException {
+        prepare("STAT", Pop3State.TRANSACTION);
+        channel.send("STAT");
+        String[] words = fields(expectOk("STAT", false), 2, "STAT");
+        return new MaildropStatus(parseNumber(words[0], "STAT"), parseSize(words[1], "STAT"));
+    }
+
+    /** LIST: the size of every message not marked deleted. */
+    public List<MessageSize> list() throws IOException {
+        prepare("LIST", Pop3State.TRANSACTION);
+        channel.send("LIST");
+        expectOk("LIST", false);
+        List<MessageSize> sizes = new ArrayList<>();
+        for (String line : listing()) {
+            String[] words = fields(line, 2, "LIST");
+            sizes.add(new MessageSize(parseNumber(words[0], "LIST"), parseSize(words[1], "LIST")));
+        }
+        return sizes;
+    }
+
+    /** LIST n: the size of one message. */
+    public long list(int number) throws IOException {
+        String n = messageNumber(number);
+        prepare("LIST", Pop3State.TRANSACTION);
+        channel.send("LIST", n);
+        String[] words = fields(expectOk("LIST", false), 2, "LIST");
+        requireSameNumber(number, words[0], "LIST");
+        return parseSize(words[1], "LIST");
+    }
+
+    /** UIDL: the unique id of every message not marked deleted. */
+    public List<MessageUid> uidl() throws IOException {
+        prepare("UIDL", Pop3State.TRANSACTION);
+        channel.send("UIDL");
+        expectOk("UIDL", false);
+        List<MessageUid> uids = new ArrayList<>();
+        for (String line : listing()) {
+            String[] words = fields(line, 2, "UIDL");
+            uids.add(new MessageUid(parseNumber(words[0], "UIDL"), parseUid(words[1])));
+        }
+        return uids;
+    }
+
+    /** UIDL n: the unique id of one message. */
+    public String uidl(int number) throws IOException {
+        String n = messageNumber(number);
+        prepare("UIDL", Pop3State.TRANSACTION);
+        channel.send("UIDL", n);
+        String[] words = fields(expectOk("UIDL", false), 2, "UIDL");
+        requireSameNumber(number, words[0], "UIDL");
+        return parseUid(words[1]);
+    }
+
+    /**
+     * RETR n: the message as the server holds it, streamed. The stream must be read to its end or
+     * closed before the next command; closing it early reads and discards the rest. A connection
+     * closed before the end of the message makes the stream throw, never end early.
+     */
+    public InputStream retr(int number) throws IOException {
+        String n = messageNumber(number);
+        prepare("RETR", Pop3State.TRANSACTION);
+        channel.send("RETR", n);
+        expectOk("RETR", false);
+        openData = channel.data();
+        return openData;
+    }
+
+    /** TOP n lines: the header and the first {@code lines} lines of the body, streamed like {@link #retr}. */
+    public InputStream top(int number, int lines) throws IOException {
+        String n = messageNumber(number);
+        if (lines < 0) {
+            throw new IllegalArgumentException("TOP needs a number of lines of 0 or more, was " + lines);
+        }
+        prepare("TOP", Pop3State.TRANSACTION);
+        channel.send("TOP", n, Integer.toString(lines));
+        expectOk("TOP", false);
+        openData = channel.data();
+        return openData;
+    }
+
+    /** DELE n: marks a message deleted; it is removed only when QUIT is answered +OK. */
+    public void dele(int number) throws IOException {
+        String n = messageNumber(number);
+        prepare("DELE", Pop3State.TRANSACTION);
+        channel.send("DELE", n);
+        expectOk("DELE", false);
+    }
+
+    public void noop() throws IOException {
+        prepare("NOOP", Pop3State.TRANSACTION);
+        channel.send("NOOP");
+        expectOk("NOOP", false);
+    }
+
+    /** RSET: unmarks every message marked deleted in this session. */
+    public void rset() throws IOException {
+        prepare("RSET", Pop3State.TRANSACTION);
+        channel.send("RSET");
+        expectOk("RSET", false);
+    }
+
+    /**
+     * QUIT: ends the session. From TRANSACTION the server enters UPDATE and removes the messages
+     * marked deleted.
+     *
+     * @return whether the server answered +OK, that is, committed the deletions
+     * @throws IOException when the connection fails before the answer: then nothing is known to be deleted
+     */
+    public boolean quit() throws IOException {
+        prepare("QUIT", Pop3State.AUTHORIZATION, Pop3State.TRANSACTION);
+        try {
+            if (state == Pop3State.TRANSACTION) {
+                state = Pop3State.UPDATE;
+            }
+            channel.send("QUIT");
+            Pop3Reply reply = channel.reply();
+            if (!reply.ok()) {
+                LOG.warn("POP3 server {} answered QUIT with {}: deletions of this session may not be committed",
+                        where(), reply.line());
+            }
+            return reply.ok();
+        } finally {
+            close();
+        }
+    }
+
+    /** Closes the connection without QUIT: nothing marked deleted is removed. */
+    @Override
+    public void close() {
+        state = Pop3State.CLOSED;
+        Connector.closeQuietly(socket);
+    }
+
+    private void enterTransaction() {
+        state = Pop3State.TRANSACTION;
+        capabilities = null;
+    }
+
+    private void prepare(String command, Pop3State... allowed) throws IOException {
+        boolean ok = false;
+        for (Pop3State s : allowed) {
+            ok |= s == state;
+        }
+        if (!ok) {
+            throw new IllegalStateException("POP3 " + command + " is not allowed in state " + state
+                    + (state == Pop3State.CLOSED ? ": the session is closed" : ""));
+        }
+        if (openData != null) {
+            DotTerminatedInputStream unfinished = openData;
+            openData = null;
+            unfinished.close();
+        }
+    }
+
+    private String where() {
+        return options.host() + ":" + options.port();
+    }
+
+    private void checkPlaintextAllowed(String user) throws Pop3SecurityException {
+        if (isEncrypted() || isLoopback() || options.allowPlaintextPassword()) {
+            return;
+        }
+        throw new Pop3SecurityException("Refusing to send the password" + (user == null ? "" : " of user '" + user + "'")
+                + " in clear text to POP3 server " + where() + ": the connection is not encrypted. Use security=tls"
+                + " (port 995) or security=starttls, or APOP if the server offers it, or set"
+                + " allowPlaintextPassword=true to accept that anyone on the network can read the password.");
+    }
+
+    private Pop3Reply expectOk(String command, boolean login) throws IOException {
+        Pop3Reply reply = channel.reply();
+        if (!reply.ok()) {
+            throw refusal(command, reply, login);
+        }
+        return reply;
+    }
+
+    private static Pop3ReplyException refusal(String command, Pop3Reply reply, boolean login) {
+        ResponseCode code = reply.code();
+        if (code == ResponseCode.AUTH || code == null && login) {
+            return new Pop3AuthenticationException(command, reply);
+        }
+        if (code == ResponseCode.SYS_PERM) {
+            return new Pop3PermanentFailureException(command, reply);
+        }
+        if (code != null && code.isTransient()) {
+            return new Pop3TemporaryFailureException(command, reply);
+        }
+        return new Pop3ReplyException(command, reply);
+    }
+
+    private List<String> listing() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = channel.listingLine(); line != null; line = channel.listingLine()) {
+            if (lines.size() == MAX_LISTING_LINES) {
+                throw new Pop3ProtocolException("POP3 server sent a listing of more than " + MAX_LISTING_LINES + " lines");
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static String messageNumber(int number) {
+        if (number < 1) {
+            throw new IllegalArgumentException("POP3 message numbers start at 1, was " + number);
+        }
+        return Integer.toString(number);
+    }
+
+    private static void requireText(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("The POP3 " + what + " must not be empty");
+        }
+    }
+
+    private static String[] fields(Pop3Reply reply, int count, String command) throws Pop3ProtocolException {
+        return fields(reply.text(), count, command);
+    }
+
+    /** The first {@code count} space-separated fields; RFC 1939 lets servers add more after them. */
+    private static String[] fields(String text, int count, String command) throws Pop3ProtocolException {
+        String[] words = text.trim().split(" +", count + 1);
+        if (words.length < count || words[0].isEmpty()) {
+            throw new Pop3ProtocolException("POP3 server sent a malformed " + command + " reply: '"
+                    + Pop3Reply.printable(text) + "'");
+        }
+        return words;
+    }
+
+    private static int parseNumber(String word, String command) throws Pop3ProtocolException {
+        long value = parseSize(word, command);
+        if (value < 1 || value > Integer.MAX_VALUE) {
+            throw new Pop3ProtocolException("POP3 server sent a " + command + " reply with message number or count "
+                    + word + ", outside 1.." + Integer.MAX_VALUE);
+        }
+        return (int) value;
+    }
+
+    private static long parseSize(String word, String command) throws Pop3ProtocolException {
+        if (word.isEmpty() || word.length() > 18) {
+            throw malformedNumber(word, command);
+        }
+        long value = 0;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c < '0' || c > '9') {
+                throw malformedNumber(word, command);
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static Pop3ProtocolException malformedNumber(String word, String command) {
+        return new Pop3ProtocolException("POP3 server sent a " + command + " reply with '" + Pop3Reply.printable(word)
+                + "' where a number was expected");
+    }
+
+    private static void requireSameNumber(int asked, String word, String command) throws Pop3ProtocolException {
+        if (parseNumber(word, command) != asked) {
+            throw new Pop3ProtocolException("POP3 server answered " + command + " " + asked + " about message " + word);
+        }
+    }
+
+    /** RFC 1939 ids are printable ASCII without space; longer than its 70 characters is tolerated. */
+    private static String parseUid(String word) throws Pop3ProtocolException {
+        String uid = word.split(" ", 2)[0];
+        for (int i = 0; i < uid.length(); i++) {
+            char c = uid.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new Pop3ProtocolException("POP3 server sent a unique id with a character outside printable"
+                        + " ASCII: '" + Pop3Reply.printable(uid) + "'");
+            }
+        }
+        return uid;
+    }
+}

@@ -1,0 +1,172 @@
+package io.github.pop3lite.client;
+
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Everything a {@link Pop3Client} needs to know before it connects. Immutable; build one with
+ * {@link #builder(String)}.
+ */
+public final class Pop3ClientOptions {
+
+    private final String host;
+    private final int port;
+    private final Security security;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final SSLContext sslContext;
+    private final boolean hostnameVerification;
+    private final AuthenticationMethod authentication;
+    private final boolean apopFallback;
+    private final boolean allowPlaintextPassword;
+
+    private Pop3ClientOptions(Builder b) {
+        this.host = b.host;
+        this.security = b.security;
+        this.port = b.port > 0 ? b.port : b.security.defaultPort();
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.sslContext = b.sslContext;
+        this.hostnameVerification = b.hostnameVerification;
+        this.authentication = b.authentication;
+        this.apopFallback = b.apopFallback;
+        this.allowPlaintextPassword = b.allowPlaintextPassword;
+    }
+
+    /**
+     * @param host a host name, an IPv4 address or an IPv6 address (with or without brackets)
+     */
+    public static Builder builder(String host) {
+        return new Builder(host);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Security security() {
+        return security;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** The TLS context, or {@code null} for the JVM's default one. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    public boolean hostnameVerification() {
+        return hostnameVerification;
+    }
+
+    public AuthenticationMethod authentication() {
+        return authentication;
+    }
+
+    public boolean apopFallback() {
+        return apopFallback;
+    }
+
+    public boolean allowPlaintextPassword() {
+        return allowPlaintextPassword;
+    }
+
+    public static final class Builder {
+        private final String host;
+        private int port;
+        private Security security = Security.NONE;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private SSLContext sslContext;
+        private boolean hostnameVerification = true;
+        private AuthenticationMethod authentication = AuthenticationMethod.AUTO;
+        private boolean apopFallback = true;
+        private boolean allowPlaintextPassword;
+
+        private Builder(String host) {
+            Objects.requireNonNull(host, "host");
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            if (bare.isBlank()) {
+                throw new IllegalArgumentException("POP3 host must not be empty");
+            }
+            this.host = bare;
+        }
+
+        /** The server's port; 0 (the default) means 110, or 995 with {@link Security#TLS}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("POP3 port must be between 1 and 65535 (or 0 for the default), was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder security(Security security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long one reply line, or one buffer of message data, may take to arrive. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** The TLS context for TLS and STARTTLS; {@code null} for the JVM's default. */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /** Whether the server's certificate must name the host we connect to. On by default. */
+        public Builder hostnameVerification(boolean verify) {
+            this.hostnameVerification = verify;
+            return this;
+        }
+
+        public Builder authentication(AuthenticationMethod authentication) {
+            this.authentication = Objects.requireNonNull(authentication, "authentication");
+            return this;
+        }
+
+        /** After a refused APOP, try USER/PASS (still under the clear-text rule). On by default. */
+        public Builder apopFallback(boolean fallback) {
+            this.apopFallback = fallback;
+            return this;
+        }
+
+        /** Allows sending a password in clear text to a host that is not loopback. Off by default. */
+        public Builder allowPlaintextPassword(boolean allow) {
+            this.allowPlaintextPassword = allow;
+            return this;
+        }
+
+        public Pop3ClientOptions build() {
+            return new Pop3ClientOptions(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " must be a positive duration of at most "
+                        + Integer.MAX_VALUE + " ms, was " + d);
+            }
+            return d;
+        }
+    }
+}

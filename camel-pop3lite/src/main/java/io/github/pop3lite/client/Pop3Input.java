@@ -1,0 +1,147 @@
+package io.github.pop3lite.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+
+/**
+ * The one buffer between the socket and everything that reads server bytes: status lines,
+ * listings and message data all take their bytes from here, so a reply that arrives in the same
+ * read as the end of the previous one is never lost, and the memory used stays at one buffer.
+ *
+ * <p>Every refill waits at most until a deadline. Callers set the deadline per line (or per buffer
+ * of message data), so a server that drips one byte at a time cannot hold a read open forever.
+ */
+final class Pop3Input {
+
+    /**
+     * Longest status or listing line accepted, line ending included. RFC 1939 allows 512 octets;
+     * twice that tolerates servers with verbose greetings while keeping a hostile server from
+     * making us buffer without end.
+     */
+    static final int MAX_LINE_LENGTH = 1024;
+
+    static final int BUFFER_SIZE = 64 * 1024;
+
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private InputStream in;
+    private Socket socket;
+    private final long timeoutMillis;
+    private int pos;
+    private int limit;
+
+    /**
+     * @param socket        whose read timeout is adjusted to each deadline; {@code null} when the
+     *                      stream has no socket (tests), then deadlines are not enforced
+     * @param timeoutMillis how long one line, or one buffer of message data, may take to arrive
+     */
+    Pop3Input(InputStream in, Socket socket, long timeoutMillis) {
+        this.in = in;
+        this.socket = socket;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Switches to a new transport (after STLS) and throws away whatever the old one had sent. */
+    int switchTo(InputStream newIn, Socket newSocket) {
+        int discarded = limit - pos;
+        in = newIn;
+        socket = newSocket;
+        pos = 0;
+        limit = 0;
+        return discarded;
+    }
+
+    long newDeadline() {
+        return System.nanoTime() + timeoutMillis * 1_000_000L;
+    }
+
+    byte[] buffer() {
+        return buffer;
+    }
+
+    int pos() {
+        return pos;
+    }
+
+    int limit() {
+        return limit;
+    }
+
+    void consume(int count) {
+        pos += count;
+    }
+
+    /**
+     * Reads more bytes into the buffer, keeping the unread ones.
+     *
+     * @return whether any byte arrived; {@code false} at end of stream
+     */
+    boolean fill(long deadlineNanos) throws IOException {
+        if (pos == limit) {
+            pos = 0;
+            limit = 0;
+        } else if (limit == buffer.length) {
+            System.arraycopy(buffer, pos, buffer, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (socket != null) {
+            long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+            if (remainingMillis <= 0) {
+                throw timeout();
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
+        }
+        int n;
+        try {
+            n = in.read(buffer, limit, buffer.length - limit);
+        } catch (SocketTimeoutException e) {
+            throw timeout();
+        }
+        if (n <= 0) {
+            return false;
+        }
+        limit += n;
+        return true;
+    }
+
+    private SocketTimeoutException timeout() {
+        return new SocketTimeoutException("POP3 server sent no complete line within " + timeoutMillis
+                + " ms (readTimeout): it is too slow or has stopped answering");
+    }
+
+    /**
+     * Reads one status or listing line. The line ends at LF; a CR before the LF is dropped. A bare
+     * LF ends a line too, so a sloppy server cannot make us wait for a CR that never comes.
+     *
+     * @return the line without its ending
+     * @throws Pop3ProtocolException when the line is longer than {@link #MAX_LINE_LENGTH} or the
+     *                               connection closes before its end
+     */
+    byte[] readLine() throws IOException {
+        long deadline = newDeadline();
+        int scanned = 0;
+        while (true) {
+            for (int i = pos + scanned; i < limit; i++) {
+                if (buffer[i] == '\n') {
+                    int end = i > pos && buffer[i - 1] == '\r' ? i - 1 : i;
+                    byte[] line = Arrays.copyOfRange(buffer, pos, end);
+                    pos = i + 1;
+                    return line;
+                }
+            }
+            scanned = limit - pos;
+            if (scanned >= MAX_LINE_LENGTH) {
+                throw new Pop3ProtocolException("POP3 server sent a line longer than " + MAX_LINE_LENGTH
+                        + " octets without a line end; RFC 1939 allows 512");
+            }
+            if (!fill(deadline)) {
+                throw new Pop3ProtocolException(scanned == 0
+                        ? "POP3 server closed the connection"
+                        : "POP3 server closed the connection in the middle of a line");
+            }
+        }
+    }
+}
