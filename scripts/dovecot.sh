@@ -132,7 +132,7 @@ EOF
 }
 
 cmd_start() {
-  local dir=$1 uid gid u home attempt ports pop3 pop3s i
+  local dir=$1 uid gid u home attempt pop3 pop3s i
   [[ $EUID -eq 0 ]] || die "start must run as root (dovecot switches to the mail uid)"
   installed || die "dovecot is not installed; run: $0 install"
   mkdir -p "$dir"

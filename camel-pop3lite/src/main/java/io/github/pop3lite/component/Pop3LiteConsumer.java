@@ -1,0 +1,394 @@
+package io.github.pop3lite.component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.pop3lite.client.MessageSize;
+import io.github.pop3lite.client.MessageUid;
+import io.github.pop3lite.client.Pop3AuthenticationException;
+import io.github.pop3lite.client.Pop3Client;
+import io.github.pop3lite.client.Pop3ClientOptions;
+import io.github.pop3lite.client.Pop3ReplyException;
+import io.github.pop3lite.client.Pop3TemporaryFailureException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.StreamCachingStrategy;
+import org.apache.camel.support.LoggingExceptionHandler;
+import org.apache.camel.support.ScheduledBatchPollingConsumer;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One POP3 session per poll: lists the maildrop, then downloads and routes one message at a time,
+ * in maildrop order, and deletes a message only after its Exchange succeeded. QUIT at the end of
+ * the poll commits the deletions.
+ */
+public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pop3LiteConsumer.class);
+
+    /** Keys kept by the default in-memory repository: far more than one poll handles. */
+    static final int DEFAULT_REPOSITORY_SIZE = 100_000;
+
+    /** Spool threshold when the context's stream caching sets none. */
+    private static final long DEFAULT_SPOOL_THRESHOLD = 128 * 1024;
+
+    private final Pop3LiteConfiguration config;
+    private IdempotentRepository repository;
+    private boolean ownRepository;
+    private SSLContext sslContext;
+    private PollFailureLogger failureLogger;
+    private final Set<String> tooLarge = new HashSet<>();
+    private Pop3Client session;
+    private final List<String> commitProblems = new ArrayList<>();
+
+    /** One maildrop entry as listed at the start of the poll. */
+    record Item(int number, long size, String uid, String key, String sizeId) {
+    }
+
+    /** Reports a message over maxMessageSize once, and skips it from now on while it stays on the server. */
+    private void reportTooLarge(Item item, long octets) {
+        if (tooLarge.add(item.sizeId())) {
+            LOG.warn("Message {} (uid {}) on POP3 server {} has {} octets, more than maxMessageSize {}: it is not"
+                     + " downloaded and stays on the server. Raise maxMessageSize or remove it from the mailbox.",
+                    item.number(), item.uid(), server(), octets, config.getMaxMessageSize());
+        }
+    }
+
+    public Pop3LiteConsumer(Pop3LiteEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.config = endpoint.getConfiguration();
+    }
+
+    @Override
+    public Pop3LiteEndpoint getEndpoint() {
+        return (Pop3LiteEndpoint) super.getEndpoint();
+    }
+
+    private String server() {
+        return config.getHost() + ":" + config.effectivePort();
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        if (config.getUsername() == null || config.getUsername().isEmpty()) {
+            throw new IllegalArgumentException("pop3lite: the username option is required, for example"
+                                               + " pop3lite:" + config.getHost() + "?username=alice&password=RAW(secret)");
+        }
+        if (config.getPassword() == null) {
+            throw new IllegalArgumentException("pop3lite: the password option is required for user '"
+                                               + config.getUsername() + "'; write it as password=RAW(...) when it"
+                                               + " contains characters such as + or &");
+        }
+        // validate the choices now, so that a typo fails the route's start rather than every poll
+        config.authenticationMethod();
+        config.securityMode();
+        if (getExceptionHandler() instanceof LoggingExceptionHandler) {
+            failureLogger = new PollFailureLogger(getExceptionHandler(),
+                    "pop3lite consumer of " + config.getUsername() + "@" + server());
+            setExceptionHandler(failureLogger);
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (config.getSslContextParameters() != null) {
+            sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
+        }
+        repository = config.getIdempotentRepository();
+        if (repository == null) {
+            repository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_REPOSITORY_SIZE);
+            ownRepository = true;
+        }
+        ServiceHelper.startService(repository);
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (ownRepository) {
+            ServiceHelper.stopService(repository);
+        }
+    }
+
+    @Override
+    protected int poll() throws Exception {
+        shutdownRunningTask = null;
+        pendingExchanges = 0;
+        commitProblems.clear();
+        try (Pop3Client client = openSession()) {
+            session = client;
+            Queue<Object> items = new ArrayDeque<>(listItems(client));
+            int routed = processBatch(items);
+            boolean committed = client.quit();
+            if (!committed) {
+                commitProblems.add("the server refused QUIT, so the deletions of this poll were not committed; those"
+                                   + " messages stay on the server and are deleted, without being routed again, at a"
+                                   + " later poll");
+            }
+            if (!commitProblems.isEmpty()) {
+                throw new Pop3LiteException("POP3 server " + server() + ": " + String.join("; ", commitProblems));
+            }
+            if (failureLogger != null) {
+                failureLogger.pollSucceeded();
+            }
+            return routed;
+        } catch (Pop3TemporaryFailureException e) {
+            throw new Pop3LiteException("POP3 server " + server() + " cannot serve the maildrop of '"
+                                        + config.getUsername() + "' now: " + e.reply().line(), e);
+        } catch (Pop3AuthenticationException e) {
+            throw new Pop3LiteException("Login as '" + config.getUsername() + "' to POP3 server " + server()
+                                        + " refused: " + e.reply().line() + ". Check the username and password options",
+                    e);
+        } catch (IOException e) {
+            throw new Pop3LiteException("POP3 session as '" + config.getUsername() + "' with " + server()
+                                        + " failed: " + e.getMessage(), e);
+        } finally {
+            session = null;
+        }
+    }
+
+    private Pop3Client openSession() throws IOException {
+        Pop3ClientOptions options = Pop3ClientOptions.builder(config.getHost())
+                .port(config.effectivePort())
+                .security(config.securityMode())
+                .connectTimeout(config.connectTimeoutDuration())
+                .readTimeout(config.readTimeoutDuration())
+                .sslContext(sslContext)
+                .hostnameVerification(config.isHostnameVerification())
+                .authentication(config.authenticationMethod())
+                .apopFallback(config.isApopFallback())
+                .allowPlaintextPassword(config.isAllowPlaintextPassword())
+                .build();
+        Pop3Client client = Pop3Client.connect(options);
+        try {
+            client.login(config.getUsername(), config.getPassword());
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The messages to route in this poll. Those the repository already knows were routed before:
+     * with delete they are deleted now (their earlier deletion was never committed), never routed.
+     */
+    private List<Item> listItems(Pop3Client client) throws IOException {
+        List<MessageSize> sizes = client.list();
+        Map<Integer, String> uids = uids(client);
+        String scope = config.getUsername() + "@" + server() + "/";
+        Set<String> listed = new HashSet<>();
+        List<Item> items = new ArrayList<>();
+        for (MessageSize size : sizes) {
+            String uid = uids.get(size.number());
+            String key = uid == null ? null : scope + uid;
+            if (key != null && repository.contains(key)) {
+                if (config.isDelete()) {
+                    LOG.debug("Message {} ({}) was routed before; deleting it now", size.number(), key);
+                    delete(client, size.number(), key);
+                }
+                continue;
+            }
+            Item item = new Item(size.number(), size.size(), uid, key, key != null ? key : scope + "#" + size.number() + "/" + size.size());
+            listed.add(item.sizeId());
+            if (config.getMaxMessageSize() > 0 && size.size() > config.getMaxMessageSize()) {
+                reportTooLarge(item, size.size());
+                continue;
+            }
+            if (!tooLarge.contains(item.sizeId())) {
+                items.add(item);
+            }
+        }
+        // forget messages that left the server, so the set stays as small as the maildrop
+        tooLarge.retainAll(listed);
+        int max = getMaxMessagesPerPoll();
+        return max > 0 && uids.size() > 0 && items.size() > max ? items.subList(0, max) : items;
+    }
+
+    private static Map<Integer, String> uids(Pop3Client client) throws IOException {
+        if (client.capabilities().isKnown() && !client.capabilities().has("UIDL")) {
+            return Map.of();
+        }
+        List<MessageUid> list;
+        try {
+            list = client.uidl();
+        } catch (Pop3ReplyException e) {
+            if (e.responseCode() != null) {
+                throw e;
+            }
+            LOG.debug("POP3 server refused UIDL ({}); messages are recognised by their content", e.reply().line());
+            return Map.of();
+        }
+        Map<Integer, String> uids = new HashMap<>();
+        for (MessageUid entry : list) {
+            uids.put(entry.number(), entry.uid());
+        }
+        return uids;
+    }
+
+    @Override
+    public int processBatch(Queue<Object> items) throws Exception {
+        int total = items.size();
+        int routed = 0;
+        int max = getMaxMessagesPerPoll();
+        for (int index = 0; index < total && isBatchAllowed() && (max <= 0 || routed < max); index++) {
+            Item item = (Item) items.poll();
+            pendingExchanges = total - index - 1;
+            if (route(item, index, total)) {
+                routed++;
+            }
+        }
+        pendingExchanges = 0;
+        return routed;
+    }
+
+    /**
+     * Downloads one message completely, then routes it.
+     *
+     * @return whether the route succeeded
+     */
+    private boolean route(Item item, int index, int total) throws Exception {
+        Pop3Client client = session;
+        MessageDigest digest = item.key() == null ? sha256() : null;
+        SpooledMessage body = download(client, item, digest);
+        String key = item.key() != null
+                ? item.key()
+                : config.getUsername() + "@" + server() + "/sha256:" + HexFormat.of().formatHex(digest.digest());
+        if (item.key() == null && repository.contains(key)) {
+            deleteSpool(body);
+            if (config.isDelete()) {
+                delete(client, item.number(), key);
+            }
+            return false;
+        }
+        Exchange exchange = createExchange(false);
+        try {
+            Message message = exchange.getIn();
+            message.setBody(body);
+            message.setHeader(Pop3LiteConstants.MESSAGE_NUMBER, item.number());
+            message.setHeader(Pop3LiteConstants.SIZE, item.size());
+            message.setHeader(Pop3LiteConstants.IDEMPOTENT_KEY, key);
+            if (item.uid() != null) {
+                message.setHeader(Pop3LiteConstants.UID, item.uid());
+            }
+            if (config.isMapMailHeaders()) {
+                message.getHeaders().putAll(MailHeaders.read(body));
+                body.reset();
+            }
+            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
+            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    deleteSpool(body);
+                }
+            });
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            if (exchange.getException() != null || exchange.isRollbackOnly()) {
+                getExceptionHandler().handleException("Message " + item.number() + " (" + key + ") failed in its route;"
+                                                      + " it stays on the POP3 server and is tried again at the next poll",
+                        exchange, exchange.getException());
+                return false;
+            }
+            // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
+            repository.add(key);
+            if (config.isDelete()) {
+                delete(client, item.number(), key);
+            }
+            return true;
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private SpooledMessage download(Pop3Client client, Item item, MessageDigest digest) throws IOException {
+        StreamCachingStrategy strategy = getEndpoint().getCamelContext().getStreamCachingStrategy();
+        long threshold = strategy.getSpoolThreshold() > 0 ? strategy.getSpoolThreshold() : DEFAULT_SPOOL_THRESHOLD;
+        Path directory = strategy.getSpoolDirectory() != null
+                ? strategy.getSpoolDirectory().toPath()
+                : Path.of(System.getProperty("java.io.tmpdir"), "pop3lite");
+        MessageSpool spool = new MessageSpool(threshold, directory);
+        long limit = config.getMaxMessageSize();
+        try {
+            InputStream data = client.retr(item.number());
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
+                spool.write(buffer, 0, n);
+                if (digest != null) {
+                    digest.update(buffer, 0, n);
+                }
+                if (limit > 0 && spool.length() > limit) {
+                    // the server sends more than it announced: stop reading rather than spool without end
+                    reportTooLarge(item, spool.length());
+                    client.close();
+                    throw new IOException("message " + item.number() + " grew past maxMessageSize (" + limit
+                                          + " octets) although the server announced " + item.size()
+                                          + "; the session was closed and the message is skipped from now on");
+                }
+            }
+            return spool.finish();
+        } catch (IOException | RuntimeException e) {
+            spool.discard();
+            throw e;
+        }
+    }
+
+    private void delete(Pop3Client client, int number, String key) throws IOException {
+        try {
+            client.dele(number);
+        } catch (Pop3ReplyException e) {
+            LOG.warn("POP3 server {} refused to delete message {} ({}): {}. It was routed successfully and will not be"
+                     + " routed again; its deletion is retried at the next poll.", server(), number, key,
+                    e.reply().line());
+            commitProblems.add("DELE of message " + number + " refused: " + e.reply().line());
+        }
+    }
+
+    private static void deleteSpool(SpooledMessage body) {
+        body.close();
+        if (body.file() != null) {
+            try {
+                Files.deleteIfExists(body.file());
+            } catch (IOException e) {
+                LOG.debug("Cannot delete spool file {}. This exception is ignored.", body.file(), e);
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256, which every Java platform must provide", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.pop3lite.component;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.ScheduledPollEndpoint;
+
+/**
+ * Consume mail from a POP3 maildrop, one message per Exchange, deleted only after its route succeeded.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "pop3lite", title = "POP3 Lite", syntax = "pop3lite:host:port",
+             consumerOnly = true, category = { Category.MAIL }, headersClass = Pop3LiteConstants.class)
+public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
+
+    /** A mailbox is polled far less often than Camel's default 500 ms, as camel-mail does. */
+    static final long DEFAULT_DELAY = 60_000L;
+
+    @UriParam(defaultValue = "60000", javaType = "java.time.Duration", label = "consumer,scheduler",
+              description = "Milliseconds before the next poll.")
+    private long delay = DEFAULT_DELAY;
+
+    @UriParam
+    private Pop3LiteConfiguration configuration;
+
+    public Pop3LiteEndpoint(String uri, Pop3LiteComponent component, Pop3LiteConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+        setDelay(DEFAULT_DELAY);
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("pop3lite can only consume mail; send mail with the smtp component");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Pop3LiteConsumer consumer = new Pop3LiteConsumer(this, processor);
+        consumer.setMaxMessagesPerPoll(configuration.getMaxMessagesPerPoll());
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    public Pop3LiteConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** The endpoint's options. */
+    public void setConfiguration(Pop3LiteConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** Milliseconds before the next poll. */
+    @Override
+    public void setDelay(long delay) {
+        super.setDelay(delay);
+        this.delay = delay;
+    }
+}
