@@ -14,8 +14,9 @@ public final class Apop {
 
     /**
      * Finds the APOP timestamp in a greeting: exactly one {@code <...>} token that looks like a
-     * msg-id (printable ASCII, no space, an {@code @}). A greeting with none, with two, or with a
-     * malformed one offers no APOP, so that an altered greeting cannot choose what we hash.
+     * msg-id (printable ASCII, no space, an {@code @} with text on both sides). A greeting with
+     * none, with two, or with a malformed one offers no APOP, so that an altered greeting cannot
+     * choose what we hash.
      * Scans once from left to right: no regular expression, no backtracking.
      */
     public static Optional<String> timestamp(String greeting) {
@@ -27,15 +28,18 @@ public final class Apop {
         if (close < 0) {
             return Optional.empty();
         }
-        boolean at = false;
+        int at = -1;
         for (int i = open + 1; i < close; i++) {
             char c = greeting.charAt(i);
             if (c <= 0x20 || c >= 0x7f) {
                 return Optional.empty();
             }
-            at |= c == '@';
+            if (c == '@') {
+                at = i;
+            }
         }
-        if (!at || close == open + 1) {
+        // RFC 822 msg-id: local-part "@" domain, neither part empty
+        if (at <= open + 1 || at >= close - 1) {
             return Optional.empty();
         }
         return Optional.of(greeting.substring(open, close + 1));

@@ -33,6 +33,11 @@ final class Connector {
         } catch (UnknownHostException e) {
             throw new UnknownHostException("Cannot resolve POP3 host '" + options.host() + "': check the host name");
         }
+        return connect(addresses, options);
+    }
+
+    /** Connects to the first of the host's addresses that answers, in the order given. */
+    static Socket connect(InetAddress[] addresses, Pop3ClientOptions options) throws IOException {
         int connectMillis = (int) options.connectTimeout().toMillis();
         List<String> failures = new ArrayList<>();
         for (InetAddress address : addresses) {

@@ -13,7 +13,8 @@ import java.io.InputStream;
  * ends in CRLF or in a bare LF, and all other bytes (CR, NUL, 8-bit) pass through unchanged.
  *
  * <p>The server must deliver at least a line, or a buffer's worth of a long line, within the read
- * timeout, so a server that trickles bytes cannot hold the stream open forever. A connection
+ * timeout, so a server that trickles bytes cannot hold the stream open forever. Only the time spent
+ * waiting for the server counts, not the time the caller takes between reads. A connection
  * closed before the terminator is an error, never a short message.
  *
  * <p>Closing the stream before its end reads and discards the rest, so the session stays in step.
@@ -29,13 +30,12 @@ final class DotTerminatedInputStream extends InputStream {
     private final Pop3Input input;
     private int state = LINE_START;
     private long delivered;
-    private long deadline;
+    private long waitedNanos;
     private boolean progressSinceDeadline;
     private long deliveredAtDeadline;
 
     DotTerminatedInputStream(Pop3Input input) {
         this.input = input;
-        this.deadline = input.newDeadline();
     }
 
     /** Whether the terminating line has been read. */
@@ -127,11 +127,20 @@ final class DotTerminatedInputStream extends InputStream {
 
     private void refill() throws IOException {
         if (progressSinceDeadline || delivered - deliveredAtDeadline >= Pop3Input.BUFFER_SIZE) {
-            deadline = input.newDeadline();
+            waitedNanos = 0;
             deliveredAtDeadline = delivered;
             progressSinceDeadline = false;
         }
-        if (!input.fill(deadline)) {
+        // a deadline fixed in wall-clock time would also count the caller's pauses between reads, and
+        // fail a stream whose server is fast while the caller processes what it already has
+        long started = System.nanoTime();
+        boolean filled;
+        try {
+            filled = input.fill(input.newDeadline() - waitedNanos);
+        } finally {
+            waitedNanos += System.nanoTime() - started;
+        }
+        if (!filled) {
             throw new Pop3ProtocolException("POP3 server closed the connection before the end of the message data ("
                     + delivered + " octets received): the message is incomplete");
         }

@@ -219,6 +219,8 @@ public final class Pop3Client implements Closeable {
         prepare("USER", Pop3State.AUTHORIZATION);
         requireText("user name", user);
         checkPlaintextAllowed(user);
+        // a refused USER cancels an earlier accepted one: PASS must not follow it
+        userAccepted = false;
         channel.send("USER", user);
         expectOk("USER", true);
         userAccepted = true;
@@ -243,7 +245,7 @@ public final class Pop3Client implements Closeable {
         prepare("STAT", Pop3State.TRANSACTION);
         channel.send("STAT");
         String[] words = fields(expectOk("STAT", false), 2, "STAT");
-        return new MaildropStatus(parseNumber(words[0], "STAT"), parseSize(words[1], "STAT"));
+        return new MaildropStatus(parseCount(words[0], "STAT"), parseSize(words[1], "STAT"));
     }
 
     /** LIST: the size of every message not marked deleted. */
@@ -398,11 +400,23 @@ public final class Pop3Client implements Closeable {
     }
 
     private void checkPlaintextAllowed(String user) throws Pop3SecurityException {
-        if (isEncrypted() || isLoopback() || options.allowPlaintextPassword()) {
+        checkPlaintextAllowed(isEncrypted(), isLoopback(), options.allowPlaintextPassword(), where(), user);
+    }
+
+    /**
+     * The clear-text rule: a password goes out as it is only over TLS, to a server on this machine,
+     * or when the user accepted the risk.
+     *
+     * @param user the user name to name in the refusal, or {@code null}
+     * @throws Pop3SecurityException when none of these holds
+     */
+    static void checkPlaintextAllowed(boolean encrypted, boolean loopback, boolean allowed, String where, String user)
+            throws Pop3SecurityException {
+        if (encrypted || loopback || allowed) {
             return;
         }
         throw new Pop3SecurityException("Refusing to send the password" + (user == null ? "" : " of user '" + user + "'")
-                + " in clear text to POP3 server " + where() + ": the connection is not encrypted. Use security=tls"
+                + " in clear text to POP3 server " + where + ": the connection is not encrypted. Use security=tls"
                 + " (port 995) or security=starttls, or APOP if the server offers it, or set"
                 + " allowPlaintextPassword=true to accept that anyone on the network can read the password.");
     }
@@ -472,6 +486,16 @@ public final class Pop3Client implements Closeable {
         if (value < 1 || value > Integer.MAX_VALUE) {
             throw new Pop3ProtocolException("POP3 server sent a " + command + " reply with message number or count "
                     + word + ", outside 1.." + Integer.MAX_VALUE);
+        }
+        return (int) value;
+    }
+
+    /** A number of messages: 0 for an empty maildrop. */
+    private static int parseCount(String word, String command) throws Pop3ProtocolException {
+        long value = parseSize(word, command);
+        if (value > Integer.MAX_VALUE) {
+            throw new Pop3ProtocolException("POP3 server sent a " + command + " reply with message count " + word
+                    + ", outside 0.." + Integer.MAX_VALUE);
         }
         return (int) value;
     }

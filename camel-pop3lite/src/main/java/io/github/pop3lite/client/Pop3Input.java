@@ -124,7 +124,9 @@ final class Pop3Input {
         long deadline = newDeadline();
         int scanned = 0;
         while (true) {
-            for (int i = pos + scanned; i < limit; i++) {
+            // no further than the limit, so that the verdict on a long line does not depend on how it was split
+            int scanLimit = Math.min(limit, pos + MAX_LINE_LENGTH);
+            for (int i = pos + scanned; i < scanLimit; i++) {
                 if (buffer[i] == '\n') {
                     int end = i > pos && buffer[i - 1] == '\r' ? i - 1 : i;
                     byte[] line = Arrays.copyOfRange(buffer, pos, end);
@@ -132,10 +134,10 @@ final class Pop3Input {
                     return line;
                 }
             }
-            scanned = limit - pos;
+            scanned = scanLimit - pos;
             if (scanned >= MAX_LINE_LENGTH) {
                 throw new Pop3ProtocolException("POP3 server sent a line longer than " + MAX_LINE_LENGTH
-                        + " octets without a line end; RFC 1939 allows 512");
+                        + " octets, line end included; RFC 1939 allows 512");
             }
             if (!fill(deadline)) {
                 throw new Pop3ProtocolException(scanned == 0
