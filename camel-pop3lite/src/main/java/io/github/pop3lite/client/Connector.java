@@ -76,6 +76,8 @@ final class Connector {
                 .filter(p -> p.equals("TLSv1.2") || p.equals("TLSv1.3"))
                 .toArray(String[]::new));
         ssl.setSSLParameters(parameters);
+        // after STLS the socket keeps whatever timeout the last read left; the handshake gets the full one
+        ssl.setSoTimeout((int) options.readTimeout().toMillis());
         try {
             ssl.startHandshake();
         } catch (SSLException e) {

@@ -141,8 +141,8 @@ final class DotTerminatedInputStream extends InputStream {
             waitedNanos += System.nanoTime() - started;
         }
         if (!filled) {
-            throw new Pop3ProtocolException("POP3 server closed the connection before the end of the message data ("
-                    + delivered + " octets received): the message is incomplete");
+            throw input.broken(new Pop3ProtocolException("POP3 server closed the connection before the end of the"
+                    + " message data (" + delivered + " octets received): the message is incomplete"));
         }
     }
 

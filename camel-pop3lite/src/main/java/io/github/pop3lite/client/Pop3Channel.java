@@ -74,13 +74,18 @@ final class Pop3Channel {
             LOG.debug("C: {}", trace);
         }
         out.write(bytes);
-        awaitingReply.add(verb);
+        // the command as the replies are matched to it; a command with a secret is known by its verb alone
+        awaitingReply.add(secretIndex < 0 && args.length > 0 ? verb + " " + String.join(" ", args) : verb);
         unflushed = true;
     }
 
     void flush() throws IOException {
         if (unflushed) {
-            out.flush();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw input.broken(e);
+            }
             unflushed = false;
         }
     }
@@ -90,10 +95,20 @@ final class Pop3Channel {
         return awaitingReply.size();
     }
 
+    /** The oldest command still waiting for its reply, for example {@code "RETR 3"}; {@code null} if none. */
+    String oldestAwaiting() {
+        return awaitingReply.peek();
+    }
+
     /** Reads the status line answering the oldest command that has none yet (or the greeting). */
     Pop3Reply reply() throws IOException {
         flush();
-        Pop3Reply reply = Pop3Reply.parse(input.readLine());
+        Pop3Reply reply;
+        try {
+            reply = Pop3Reply.parse(input.readLine());
+        } catch (Pop3ProtocolException e) {
+            throw input.broken(e);
+        }
         awaitingReply.poll();
         if (LOG.isDebugEnabled()) {
             LOG.debug("S: {}", reply.line());

@@ -33,8 +33,12 @@ public final class Pop3Client implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Client.class);
 
-    /** Most lines a listing (LIST, UIDL, CAPA) may have; beyond it the server is not trusted. */
-    static final int MAX_LISTING_LINES = 10_000_000;
+    /**
+     * Most lines, and octets, a listing (LIST, UIDL, CAPA) may have: a maildrop of a million
+     * messages fits, and a hostile server cannot make the listing exhaust the heap.
+     */
+    static final int MAX_LISTING_LINES = 1_000_000;
+    static final long MAX_LISTING_OCTETS = 64L * 1024 * 1024;
 
     private final Pop3ClientOptions options;
     private Socket socket;
@@ -49,6 +53,7 @@ public final class Pop3Client implements Closeable {
         this.options = options;
         this.socket = socket;
         Pop3Input input = new Pop3Input(socket.getInputStream(), socket, options.readTimeout().toMillis());
+        input.onBroken(this::close);
         this.channel = new Pop3Channel(input, socket.getOutputStream());
         this.greeting = channel.reply();
     }
@@ -321,6 +326,65 @@ public final class Pop3Client implements Closeable {
         return openData;
     }
 
+    /**
+     * Sends RETR n without waiting for the replies to earlier commands (RFC 2449 PIPELINING). The
+     * reply comes from {@link #readReply()}, in the order the commands were sent. Unless the server
+     * announced PIPELINING in its last CAPA reply ({@link #capabilities()}, asked after login), only
+     * one command may wait for its reply at a time, because some servers throw away commands that
+     * arrive before they asked for them.
+     */
+    public void sendRetr(int number) throws IOException {
+        sendAhead("RETR", number);
+    }
+
+    /** Sends DELE n without waiting; see {@link #sendRetr}. */
+    public void sendDele(int number) throws IOException {
+        sendAhead("DELE", number);
+    }
+
+    private void sendAhead(String command, int number) throws IOException {
+        String n = messageNumber(number);
+        if (state != Pop3State.TRANSACTION) {
+            throw new IllegalStateException("POP3 " + command + " is not allowed in state " + state);
+        }
+        // capabilities as last asked: CAPA itself cannot be sent while replies are pending
+        if (channel.awaitingReply() > 0 && (capabilities == null || !capabilities.pipelining())) {
+            throw new IllegalStateException("POP3 server " + where() + " did not announce PIPELINING: read the"
+                    + " reply to the previous command before sending " + command);
+        }
+        channel.send(command, n);
+    }
+
+    /** How many commands sent with {@link #sendRetr} or {@link #sendDele} still wait for their reply. */
+    public int pendingReplies() {
+        return channel.awaitingReply();
+    }
+
+    /** Sends the commands queued by {@link #sendRetr} and {@link #sendDele} without reading anything. */
+    public void flush() throws IOException {
+        channel.flush();
+    }
+
+    /**
+     * Reads the reply to the oldest command sent ahead. The data of the previous RETR is read to its
+     * end first if the caller did not.
+     */
+    public PipelinedReply readReply() throws IOException {
+        String command = channel.oldestAwaiting();
+        if (command == null) {
+            throw new IllegalStateException("No POP3 command sent ahead waits for a reply");
+        }
+        finishData();
+        Pop3Reply reply = channel.reply();
+        int number = Integer.parseInt(command.substring(command.indexOf(' ') + 1));
+        InputStream data = null;
+        if (reply.ok() && command.startsWith("RETR ")) {
+            openData = channel.data();
+            data = openData;
+        }
+        return new PipelinedReply(command, number, reply, data);
+    }
+
     /** DELE n: marks a message deleted; it is removed only when QUIT is answered +OK. */
     public void dele(int number) throws IOException {
         String n = messageNumber(number);
@@ -374,6 +438,18 @@ public final class Pop3Client implements Closeable {
         Connector.closeQuietly(socket);
     }
 
+    /**
+     * Closes the session after the server broke the protocol or the connection failed mid-reply:
+     * a late reply could otherwise be taken as the answer to the next command.
+     */
+    private <E extends IOException> E broken(E failure) {
+        if (state != Pop3State.CLOSED) {
+            LOG.debug("Closing the POP3 session with {} after: {}", where(), failure.getMessage());
+            close();
+        }
+        return failure;
+    }
+
     private void enterTransaction() {
         state = Pop3State.TRANSACTION;
         capabilities = null;
@@ -388,6 +464,14 @@ public final class Pop3Client implements Closeable {
             throw new IllegalStateException("POP3 " + command + " is not allowed in state " + state
                     + (state == Pop3State.CLOSED ? ": the session is closed" : ""));
         }
+        if (channel.awaitingReply() > 0) {
+            throw new IllegalStateException("POP3 " + command + " must wait: " + channel.awaitingReply()
+                    + " commands sent ahead still wait for their replies (read them with readReply)");
+        }
+        finishData();
+    }
+
+    private void finishData() throws IOException {
         if (openData != null) {
             DotTerminatedInputStream unfinished = openData;
             openData = null;
@@ -445,9 +529,12 @@ public final class Pop3Client implements Closeable {
 
     private List<String> listing() throws IOException {
         List<String> lines = new ArrayList<>();
+        long octets = 0;
         for (String line = channel.listingLine(); line != null; line = channel.listingLine()) {
-            if (lines.size() == MAX_LISTING_LINES) {
-                throw new Pop3ProtocolException("POP3 server sent a listing of more than " + MAX_LISTING_LINES + " lines");
+            octets += line.length() + 2;
+            if (lines.size() == MAX_LISTING_LINES || octets > MAX_LISTING_OCTETS) {
+                throw broken(new Pop3ProtocolException("POP3 server sent a listing of more than " + MAX_LISTING_LINES
+                        + " lines or " + MAX_LISTING_OCTETS + " octets; a maildrop that large is not supported"));
             }
             lines.add(line);
         }
@@ -467,40 +554,40 @@ public final class Pop3Client implements Closeable {
         }
     }
 
-    private static String[] fields(Pop3Reply reply, int count, String command) throws Pop3ProtocolException {
+    private String[] fields(Pop3Reply reply, int count, String command) throws Pop3ProtocolException {
         return fields(reply.text(), count, command);
     }
 
     /** The first {@code count} space-separated fields; RFC 1939 lets servers add more after them. */
-    private static String[] fields(String text, int count, String command) throws Pop3ProtocolException {
+    private String[] fields(String text, int count, String command) throws Pop3ProtocolException {
         String[] words = text.trim().split(" +", count + 1);
         if (words.length < count || words[0].isEmpty()) {
-            throw new Pop3ProtocolException("POP3 server sent a malformed " + command + " reply: '"
-                    + Pop3Reply.printable(text) + "'");
+            throw broken(new Pop3ProtocolException("POP3 server sent a malformed " + command + " reply: '"
+                    + Pop3Reply.printable(text) + "'"));
         }
         return words;
     }
 
-    private static int parseNumber(String word, String command) throws Pop3ProtocolException {
+    private int parseNumber(String word, String command) throws Pop3ProtocolException {
         long value = parseSize(word, command);
         if (value < 1 || value > Integer.MAX_VALUE) {
-            throw new Pop3ProtocolException("POP3 server sent a " + command + " reply with message number or count "
-                    + word + ", outside 1.." + Integer.MAX_VALUE);
+            throw broken(new Pop3ProtocolException("POP3 server sent a " + command + " reply with message number or count "
+                    + word + ", outside 1.." + Integer.MAX_VALUE));
         }
         return (int) value;
     }
 
     /** A number of messages: 0 for an empty maildrop. */
-    private static int parseCount(String word, String command) throws Pop3ProtocolException {
+    private int parseCount(String word, String command) throws Pop3ProtocolException {
         long value = parseSize(word, command);
         if (value > Integer.MAX_VALUE) {
-            throw new Pop3ProtocolException("POP3 server sent a " + command + " reply with message count " + word
-                    + ", outside 0.." + Integer.MAX_VALUE);
+            throw broken(new Pop3ProtocolException("POP3 server sent a " + command + " reply with message count " + word
+                    + ", outside 0.." + Integer.MAX_VALUE));
         }
         return (int) value;
     }
 
-    private static long parseSize(String word, String command) throws Pop3ProtocolException {
+    private long parseSize(String word, String command) throws Pop3ProtocolException {
         if (word.isEmpty() || word.length() > 18) {
             throw malformedNumber(word, command);
         }
@@ -515,25 +602,25 @@ public final class Pop3Client implements Closeable {
         return value;
     }
 
-    private static Pop3ProtocolException malformedNumber(String word, String command) {
-        return new Pop3ProtocolException("POP3 server sent a " + command + " reply with '" + Pop3Reply.printable(word)
-                + "' where a number was expected");
+    private Pop3ProtocolException malformedNumber(String word, String command) {
+        return broken(new Pop3ProtocolException("POP3 server sent a " + command + " reply with '" + Pop3Reply.printable(word)
+                + "' where a number was expected"));
     }
 
-    private static void requireSameNumber(int asked, String word, String command) throws Pop3ProtocolException {
+    private void requireSameNumber(int asked, String word, String command) throws Pop3ProtocolException {
         if (parseNumber(word, command) != asked) {
-            throw new Pop3ProtocolException("POP3 server answered " + command + " " + asked + " about message " + word);
+            throw broken(new Pop3ProtocolException("POP3 server answered " + command + " " + asked + " about message " + word));
         }
     }
 
     /** RFC 1939 ids are printable ASCII without space; longer than its 70 characters is tolerated. */
-    private static String parseUid(String word) throws Pop3ProtocolException {
+    private String parseUid(String word) throws Pop3ProtocolException {
         String uid = word.split(" ", 2)[0];
         for (int i = 0; i < uid.length(); i++) {
             char c = uid.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new Pop3ProtocolException("POP3 server sent a unique id with a character outside printable"
-                        + " ASCII: '" + Pop3Reply.printable(uid) + "'");
+                throw broken(new Pop3ProtocolException("POP3 server sent a unique id with a character outside printable"
+                        + " ASCII: '" + Pop3Reply.printable(uid) + "'"));
             }
         }
         return uid;

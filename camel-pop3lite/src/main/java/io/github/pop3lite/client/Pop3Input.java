@@ -31,6 +31,7 @@ final class Pop3Input {
     private final long timeoutMillis;
     private int pos;
     private int limit;
+    private Runnable onBroken = () -> { };
 
     /**
      * @param socket        whose read timeout is adjusted to each deadline; {@code null} when the
@@ -41,6 +42,17 @@ final class Pop3Input {
         this.in = in;
         this.socket = socket;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** What to do when the connection fails or the server breaks the protocol: the session is then out of step. */
+    void onBroken(Runnable action) {
+        this.onBroken = action;
+    }
+
+    /** Runs the broken-session action and hands the failure back to be thrown. */
+    <E extends IOException> E broken(E failure) {
+        onBroken.run();
+        return failure;
     }
 
     /** Switches to a new transport (after STLS) and throws away whatever the old one had sent. */
@@ -90,7 +102,7 @@ final class Pop3Input {
         if (socket != null) {
             long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
             if (remainingMillis <= 0) {
-                throw timeout();
+                throw broken(timeout());
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
         }
@@ -98,7 +110,9 @@ final class Pop3Input {
         try {
             n = in.read(buffer, limit, buffer.length - limit);
         } catch (SocketTimeoutException e) {
-            throw timeout();
+            throw broken(timeout());
+        } catch (IOException e) {
+            throw broken(e);
         }
         if (n <= 0) {
             return false;
@@ -136,13 +150,13 @@ final class Pop3Input {
             }
             scanned = scanLimit - pos;
             if (scanned >= MAX_LINE_LENGTH) {
-                throw new Pop3ProtocolException("POP3 server sent a line longer than " + MAX_LINE_LENGTH
-                        + " octets, line end included; RFC 1939 allows 512");
+                throw broken(new Pop3ProtocolException("POP3 server sent a line longer than " + MAX_LINE_LENGTH
+                        + " octets, line end included; RFC 1939 allows 512"));
             }
             if (!fill(deadline)) {
-                throw new Pop3ProtocolException(scanned == 0
+                throw broken(new Pop3ProtocolException(scanned == 0
                         ? "POP3 server closed the connection"
-                        : "POP3 server closed the connection in the middle of a line");
+                        : "POP3 server closed the connection in the middle of a line"));
             }
         }
     }
