@@ -34,7 +34,6 @@ import org.apache.camel.spi.StreamCachingStrategy;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +47,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3LiteConsumer.class);
 
-    /** Keys kept by the default in-memory repository: far more than one poll handles. */
-    static final int DEFAULT_REPOSITORY_SIZE = 100_000;
-
     /** Spool threshold when the context's stream caching sets none. */
     private static final long DEFAULT_SPOOL_THRESHOLD = 128 * 1024;
 
     private final Pop3LiteConfiguration config;
     private IdempotentRepository repository;
-    private boolean ownRepository;
     private SSLContext sslContext;
     private PollFailureLogger failureLogger;
     private final Set<String> tooLarge = new HashSet<>();
+    /** Messages whose route failed, by sizeId: they yield their place to the others when a poll is limited. */
+    private final Set<String> failed = new HashSet<>();
     private Pop3Client session;
     private final List<String> commitProblems = new ArrayList<>();
 
@@ -87,7 +84,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     }
 
     private String server() {
-        return config.getHost() + ":" + config.effectivePort();
+        String host = config.getHost();
+        // an IPv6 literal goes in brackets, as in the endpoint URI, or its last group reads like the port
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.effectivePort();
     }
 
     @Override
@@ -117,21 +116,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         if (config.getSslContextParameters() != null) {
             sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
         }
-        repository = config.getIdempotentRepository();
-        if (repository == null) {
-            repository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_REPOSITORY_SIZE);
-            ownRepository = true;
-        }
+        repository = config.getIdempotentRepository() != null
+                ? config.getIdempotentRepository() : getEndpoint().defaultIdempotentRepository();
         ServiceHelper.startService(repository);
         super.doStart();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        super.doStop();
-        if (ownRepository) {
-            ServiceHelper.stopService(repository);
-        }
     }
 
     @Override
@@ -171,8 +159,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    private Pop3Client openSession() throws IOException {
-        Pop3ClientOptions options = Pop3ClientOptions.builder(config.getHost())
+    /** The engine's options for a session of this endpoint; package-private so that tests can check the mapping. */
+    Pop3ClientOptions clientOptions() {
+        return Pop3ClientOptions.builder(config.getHost())
                 .port(config.effectivePort())
                 .security(config.securityMode())
                 .connectTimeout(config.connectTimeoutDuration())
@@ -183,7 +172,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .apopFallback(config.isApopFallback())
                 .allowPlaintextPassword(config.isAllowPlaintextPassword())
                 .build();
-        Pop3Client client = Pop3Client.connect(options);
+    }
+
+    private Pop3Client openSession() throws IOException {
+        Pop3Client client = Pop3Client.connect(clientOptions());
         try {
             client.login(config.getUsername(), config.getPassword());
             return client;
@@ -223,10 +215,18 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 items.add(item);
             }
         }
-        // forget messages that left the server, so the set stays as small as the maildrop
+        // forget messages that left the server, so the sets stay as small as the maildrop
         tooLarge.retainAll(listed);
+        failed.retainAll(listed);
         int max = getMaxMessagesPerPoll();
-        return max > 0 && uids.size() > 0 && items.size() > max ? items.subList(0, max) : items;
+        if (max > 0 && uids.size() > 0 && items.size() > max) {
+            // otherwise maxMessagesPerPoll poison messages at the head of the maildrop would be all that is ever tried
+            List<Item> ordered = new ArrayList<>(items.size());
+            items.stream().filter(item -> !failed.contains(item.sizeId())).forEach(ordered::add);
+            items.stream().filter(item -> failed.contains(item.sizeId())).forEach(ordered::add);
+            return ordered.subList(0, max);
+        }
+        return items;
     }
 
     private static Map<Integer, String> uids(Pop3Client client) throws IOException {
@@ -314,11 +314,13 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 exchange.setException(e);
             }
             if (exchange.getException() != null || exchange.isRollbackOnly()) {
+                failed.add(item.sizeId());
                 getExceptionHandler().handleException("Message " + item.number() + " (" + key + ") failed in its route;"
                                                       + " it stays on the POP3 server and is tried again at the next poll",
                         exchange, exchange.getException());
                 return false;
             }
+            failed.remove(item.sizeId());
             // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
             repository.add(key);
             if (config.isDelete()) {

@@ -4,9 +4,12 @@ import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Consume mail from a POP3 maildrop, one message per Exchange, deleted only after its route succeeded.
@@ -18,12 +21,16 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
     /** A mailbox is polled far less often than Camel's default 500 ms, as camel-mail does. */
     static final long DEFAULT_DELAY = 60_000L;
 
+    /** Keys kept by the default in-memory repository: far more than one poll handles. */
+    static final int DEFAULT_REPOSITORY_SIZE = 100_000;
+
     @UriParam(defaultValue = "60000", javaType = "java.time.Duration", label = "consumer,scheduler",
               description = "Milliseconds before the next poll.")
     private long delay = DEFAULT_DELAY;
 
     @UriParam
     private Pop3LiteConfiguration configuration;
+    private IdempotentRepository defaultRepository;
 
     public Pop3LiteEndpoint(String uri, Pop3LiteComponent component, Pop3LiteConfiguration configuration) {
         super(uri, component);
@@ -42,6 +49,24 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
         consumer.setMaxMessagesPerPoll(configuration.getMaxMessagesPerPoll());
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /**
+     * The repository of consumers whose endpoint names none. It lives here, not in the consumer, because Camel
+     * makes a new consumer each time the route starts: kept there, it would be lost at every route restart, and
+     * keep mode would deliver everything again, as would a message whose deletion a lost QUIT left uncommitted.
+     */
+    synchronized IdempotentRepository defaultIdempotentRepository() {
+        if (defaultRepository == null) {
+            defaultRepository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_REPOSITORY_SIZE);
+        }
+        return defaultRepository;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        ServiceHelper.stopService(defaultRepository);
     }
 
     public Pop3LiteConfiguration getConfiguration() {

@@ -1,0 +1,465 @@
+package io.github.pop3lite.component;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.pop3lite.client.Pop3TemporaryFailureException;
+import io.github.pop3lite.client.ScriptedPop3Server;
+import io.github.pop3lite.client.ScriptedPop3Server.Script;
+import io.github.pop3lite.component.ScriptedSessions.Mail;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.github.pop3lite.component.ScriptedSessions.PASSWORD;
+import static io.github.pop3lite.component.ScriptedSessions.USER;
+import static io.github.pop3lite.component.ScriptedSessions.deleOk;
+import static io.github.pop3lite.component.ScriptedSessions.drained;
+import static io.github.pop3lite.component.ScriptedSessions.listed;
+import static io.github.pop3lite.component.ScriptedSessions.loggedIn;
+import static io.github.pop3lite.component.ScriptedSessions.quitOk;
+import static io.github.pop3lite.component.ScriptedSessions.retr;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The consumer against the engine's scripted POP3 server: authentication, timeouts, STARTTLS, and the
+ * faults GreenMail cannot produce (a lost QUIT, refused DELE and QUIT, busy maildrops, no UIDL). Each
+ * script is the exact dialogue of one poll; {@code repeatCount} makes the consumer poll exactly as many
+ * times as there are scripts.
+ */
+class Pop3LiteScriptedServerTest extends CamelTestSupport {
+
+    private static final String TIMESTAMP = "<1896.697170952@dbc.mailcom.example>";
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final PollRecorder polls = new PollRecorder();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+
+    @AfterEach
+    void closeServers() throws Exception {
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
+    }
+
+    private ScriptedPop3Server serve(Script... scripts) throws IOException {
+        ScriptedPop3Server server = ScriptedPop3Server.start(scripts);
+        servers.add(server);
+        return server;
+    }
+
+    private String uri(int port, int polls, String options) {
+        return "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&password=" + PASSWORD
+               + "&initialDelay=0&delay=100&repeatCount=" + polls + "&pollStrategy=#polls"
+               + (options.contains("readTimeout=") ? "" : "&readTimeout=5000")
+               + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    private void start(String uri) throws Exception {
+        context.getRegistry().bind("polls", polls);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("pop3").convertBodyTo(String.class).to("mock:out");
+            }
+        });
+    }
+
+    private List<String> routedUids() {
+        return getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getIn().getHeader(Pop3LiteConstants.UID, String.class)).toList();
+    }
+
+    private HealthCheck.State health() {
+        return ConsumerHealth.state(context, "pop3");
+    }
+
+    private static String md5Hex(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Script greetedWithTimestamp() {
+        return ScriptedPop3Server.script().send("+OK POP3 server ready " + TIMESTAMP + "\r\n");
+    }
+
+    private static Script expectApop(Script script) throws Exception {
+        String line = "APOP " + USER + " " + md5Hex(TIMESTAMP + PASSWORD);
+        return script.expect(line);
+    }
+
+    // --- authentication ---------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = { "auto", "apop" })
+    void apopSendsTheDigestOfTimestampAndPasswordWhenTheGreetingOffersIt(String authentication) throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Script script = expectApop(greetedWithTimestamp()).send("+OK maildrop ready\r\n");
+        script = quitOk(deleOk(retr(listed(script, a), a), a));
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, "authentication=" + authentication));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertEquals(List.of("uid-a"), routedUids());
+        assertFalse(server.received().stream().anyMatch(line -> line.startsWith("PASS")), server.received().toString());
+    }
+
+    @Test
+    void authenticationUserSendsUserAndPassEvenWhenApopIsOffered() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Script script = greetedWithTimestamp()
+                .expect("USER " + USER).send("+OK\r\n")
+                .expect("PASS " + PASSWORD).send("+OK\r\n");
+        script = quitOk(deleOk(retr(listed(script, a), a), a));
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, "authentication=user"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertEquals(List.of("uid-a"), routedUids());
+    }
+
+    @Test
+    void apopFallbackTriesUserAndPassAfterARefusedApop() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Script script = expectApop(greetedWithTimestamp()).send("-ERR [AUTH] APOP is disabled for you\r\n")
+                .expect("USER " + USER).send("+OK\r\n")
+                .expect("PASS " + PASSWORD).send("+OK\r\n");
+        script = quitOk(deleOk(retr(listed(script, a), a), a));
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, "authentication=apop&apopFallback=true"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertEquals(List.of("uid-a"), routedUids());
+    }
+
+    @Test
+    void withoutApopFallbackARefusedApopFailsThePollAndNoPasswordIsSent() throws Exception {
+        Script script = expectApop(greetedWithTimestamp()).send("-ERR [AUTH] APOP is disabled for you\r\n")
+                .expectClosed();
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, "authentication=apop&apopFallback=false"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertTrue(polls.get(0).failed());
+        String message = polls.get(0).failure().getMessage();
+        assertTrue(message.contains("Login as 'alice' to POP3 server 127.0.0.1:" + server.port() + " refused"), message);
+        assertEquals(List.of(), routedUids());
+        assertEquals(HealthCheck.State.DOWN, health());
+    }
+
+    // --- timeouts ---------------------------------------------------------------------------------
+
+    @Test
+    void readTimeoutFailsThePollOfASilentServerInTime() throws Exception {
+        ScriptedPop3Server server = serve(ScriptedPop3Server.script().stall());
+        start(uri(server.port(), 1, "readTimeout=300"));
+
+        polls.awaitPolls(1);
+        PollRecorder.Poll poll = polls.get(0);
+        assertTrue(poll.failed());
+        assertTrue(poll.failure().getMessage().contains("within 300 ms (readTimeout)"), poll.failure().getMessage());
+        assertTrue(poll.duration().toMillis() >= 290, poll.duration().toString());
+        assertTrue(poll.duration().toMillis() < 3000, poll.duration().toString());
+        server.awaitScriptDone(TIMEOUT);
+        assertEquals(List.of(), routedUids());
+    }
+
+    @Test
+    void connectTimeoutFailsThePollWhenTheServerDoesNotAcceptInTime() throws Exception {
+        // a listening socket whose accept queue is full: the kernel drops further SYNs, so connect hangs
+        ServerSocket full = new ServerSocket();
+        servers.add(full);
+        full.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
+        boolean hangs = false;
+        for (int i = 0; i < 10 && !hangs; i++) {
+            Socket socket = new Socket();
+            servers.add(socket);
+            try {
+                socket.connect(full.getLocalSocketAddress(), 200);
+            } catch (SocketTimeoutException e) {
+                hangs = true;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(hangs, "this system accepts connections beyond the backlog");
+
+        start(uri(full.getLocalPort(), 1, "connectTimeout=250"));
+        polls.awaitPolls(1);
+        PollRecorder.Poll poll = polls.get(0);
+        assertTrue(poll.failed());
+        assertTrue(poll.failure().getMessage().contains("within connectTimeout 250 ms"), poll.failure().getMessage());
+        assertTrue(poll.duration().toMillis() >= 240, poll.duration().toString());
+        assertTrue(poll.duration().toMillis() < 3000, poll.duration().toString());
+    }
+
+    // --- security ---------------------------------------------------------------------------------
+
+    @Test
+    void starttlsUpgradesTheConnectionBeforeLogin() throws Exception {
+        context.getRegistry().bind("tls", GreenMailCertificate.trustingParameters());
+        Mail a = Mail.of(1, "uid-a");
+        Script script = ScriptedPop3Server.script().send("+OK ready " + TIMESTAMP + "\r\n")
+                .expect("CAPA").send("+OK\r\nSTLS\r\nUSER\r\nUIDL\r\n.\r\n")
+                .expect("STLS").send("+OK begin TLS\r\n")
+                .startTls(GreenMailCertificate.serverContext())
+                .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+                // encrypted: auto uses USER/PASS, not APOP
+                .expect("USER " + USER).send("+OK\r\n")
+                .expect("PASS " + PASSWORD).send("+OK\r\n");
+        script = quitOk(deleOk(retr(listed(script, a), a), a));
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, "security=starttls&sslContextParameters=#tls&hostnameVerification=false"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertEquals(List.of("uid-a"), routedUids());
+        assertFalse(polls.get(0).failed(), String.valueOf(polls.get(0).failure()));
+    }
+
+    @Test
+    void starttlsFailsThePollWhenTheServerDoesNotOfferStls() throws Exception {
+        Script script = ScriptedPop3Server.script().send("+OK ready\r\n")
+                .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+                .expectClosed();
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, "security=starttls"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertTrue(polls.get(0).failed());
+        assertTrue(polls.get(0).failure().getMessage().contains("does not offer STLS"), polls.get(0).failure().getMessage());
+        assertFalse(server.received().stream().anyMatch(line -> line.startsWith("USER") || line.startsWith("PASS")));
+    }
+
+    // --- delivery faults --------------------------------------------------------------------------
+
+    @Test
+    void connectionLostAfterDeleBeforeQuitCausesNoDuplicateAndTheNextPollDeletes() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Script first = listed(loggedIn(), a, b);
+        deleOk(retr(first, a), a);
+        deleOk(retr(first, b), b);
+        first.expect("QUIT").hangUp();
+        // the server lost the deletions: both are listed again, and must be deleted, not routed
+        Script second = deleOk(deleOk(listed(loggedIn(), a, b), a), b);
+        quitOk(second);
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, ""));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(List.of("uid-a", "uid-b"), routedUids());
+        assertTrue(polls.get(0).failed(), "the lost QUIT is reported");
+        assertEquals(0, polls.get(1).routed());
+        assertFalse(polls.get(1).failed());
+        assertEquals(HealthCheck.State.UP, health());
+    }
+
+    @Test
+    void refusedDeleIsReportedAndTheMessageIsDeletedNotRoutedAtTheNextPoll() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Script first = listed(loggedIn(), a, b);
+        retr(first, a).expect("DELE 1").send("-ERR message 1 is locked\r\n");
+        deleOk(retr(first, b), b);
+        quitOk(first);
+        CountDownLatch checked = new CountDownLatch(1);
+        Script second = ScriptedPop3Server.script()
+                .step("wait until the test has checked the health", c -> checked.await(10, TimeUnit.SECONDS));
+        second.send("+OK ready\r\n").expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
+        quitOk(deleOk(listed(second, a), a));
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, ""));
+
+        polls.awaitPolls(1);
+        assertTrue(polls.get(0).failed());
+        assertTrue(polls.get(0).failure().getMessage().contains("DELE of message 1 refused: -ERR message 1 is locked"),
+                polls.get(0).failure().getMessage());
+        HealthCheck.Result down = ConsumerHealth.call(context, "pop3");
+        assertEquals(HealthCheck.State.DOWN, down.getState());
+        String error = down.getError().orElseThrow().getMessage();
+        assertTrue(error.contains("DELE of message 1 refused"), error);
+        checked.countDown();
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(List.of("uid-a", "uid-b"), routedUids());
+        assertFalse(polls.get(1).failed());
+        assertEquals(HealthCheck.State.UP, health());
+    }
+
+    @Test
+    void refusedQuitIsReportedAndTheNextPollDeletesWithoutRouting() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Script first = deleOk(retr(listed(loggedIn(), a), a), a)
+                .expect("QUIT").send("-ERR [SYS/PERM] unable to remove the messages\r\n").expectClosed();
+        CountDownLatch checked = new CountDownLatch(1);
+        Script second = ScriptedPop3Server.script()
+                .step("wait until the test has checked the health", c -> checked.await(10, TimeUnit.SECONDS));
+        second.send("+OK ready\r\n").expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
+        quitOk(deleOk(listed(second, a), a));
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, ""));
+
+        polls.awaitPolls(1);
+        assertTrue(polls.get(0).failed());
+        assertTrue(polls.get(0).failure().getMessage().contains("refused QUIT"), polls.get(0).failure().getMessage());
+        assertEquals(HealthCheck.State.DOWN, health());
+        checked.countDown();
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(List.of("uid-a"), routedUids());
+        assertFalse(polls.get(1).failed());
+        assertEquals(HealthCheck.State.UP, health());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "IN-USE", "LOGIN-DELAY", "SYS/TEMP" })
+    void busyMaildropFailsThePollQuietlyAndCountsAgainstHealth(String code) throws Exception {
+        Script script = ScriptedPop3Server.script().send("+OK ready\r\n")
+                .expect("USER " + USER).send("+OK\r\n")
+                .expect("PASS " + PASSWORD).send("-ERR [" + code + "] try again later\r\n")
+                .expectClosed();
+        ScriptedPop3Server server = serve(script);
+        try (LogCapture logs = new LogCapture()) {
+            start(uri(server.port(), 1, ""));
+            server.awaitScriptDone(TIMEOUT);
+            polls.awaitPolls(1);
+
+            assertTrue(polls.get(0).failed());
+            assertInstanceOf(Pop3TemporaryFailureException.class, polls.get(0).failure().getCause());
+            assertEquals(HealthCheck.State.DOWN, health());
+            await().atMost(TIMEOUT).until(() -> !logs.at(Level.INFO, "[" + code + "]").isEmpty());
+            assertEquals(1, logs.at(Level.INFO, "[" + code + "]").size(), logs.fullText());
+            assertEquals(List.of(), logs.warningsOrWorse("[" + code + "]"), logs.fullText());
+        }
+    }
+
+    @Test
+    void messageLongerThanAnnouncedIsCutOffAtMaxMessageSizeAndSkippedFromThenOn() throws Exception {
+        String liar = "Subject: liar\r\n\r\n" + "x".repeat(5000) + "\r\n";
+        Mail b = Mail.of(2, "uid-b");
+        String list = "+OK\r\n1 100\r\n2 " + b.size() + "\r\n.\r\n";
+        String capa = "+OK\r\nUSER\r\nUIDL\r\n.\r\n";
+        String uidl = "+OK\r\n1 uid-liar\r\n2 uid-b\r\n.\r\n";
+        Script first = loggedIn().expect("LIST").send(list).expect("CAPA").send(capa).expect("UIDL").send(uidl)
+                .expect("RETR 1").send("+OK\r\n" + liar + ".\r\n")
+                .expectClosed();
+        Script second = loggedIn().expect("LIST").send(list).expect("CAPA").send(capa).expect("UIDL").send(uidl);
+        quitOk(deleOk(retr(second, b), b));
+        ScriptedPop3Server server = serve(first, second);
+        try (LogCapture logs = new LogCapture()) {
+            start(uri(server.port(), 2, "maxMessageSize=1000"));
+            server.awaitScriptDone(TIMEOUT);
+            polls.awaitPolls(2);
+
+            assertTrue(polls.get(0).failed());
+            String error = polls.get(0).failure().getMessage();
+            assertTrue(error.contains("grew past maxMessageSize (1000 octets) although the server announced 100"), error);
+            assertEquals(1, polls.get(1).routed());
+            assertEquals(List.of("uid-b"), routedUids());
+            assertEquals(1, logs.at(Level.WARN, "stays on the server").size(), logs.fullText());
+        }
+    }
+
+    @Test
+    void withoutUidlKeepModeRecognisesAMessageByItsContent() throws Exception {
+        String text = "Subject: no uidl\r\n\r\nsame bytes both times\r\n";
+        int size = text.length();
+        Script first = loggedIn()
+                .expect("LIST").send("+OK\r\n1 " + size + "\r\n.\r\n")
+                .expect("CAPA").send("+OK\r\nUSER\r\nTOP\r\n.\r\n")
+                .expect("RETR 1").send("+OK\r\n" + text + ".\r\n");
+        quitOk(first);
+        Script second = loggedIn()
+                .expect("LIST").send("+OK\r\n1 " + size + "\r\n.\r\n")
+                .expect("CAPA").send("+OK\r\nUSER\r\nTOP\r\n.\r\n")
+                .expect("RETR 1").send("+OK\r\n" + text + ".\r\n");
+        quitOk(second);
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, "delete=false"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
+        assertEquals(1, routed.size(), "delivered once");
+        assertNull(routed.get(0).getIn().getHeader(Pop3LiteConstants.UID));
+        assertEquals(USER + "@127.0.0.1:" + server.port() + "/sha256:"
+                     + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                             .digest(text.getBytes(StandardCharsets.ISO_8859_1))),
+                routed.get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));
+        assertEquals(List.of(1, 0), polls.routedCounts());
+    }
+
+    @Test
+    void deleGoesOutOnlyAfterTheRouteCompleted() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        ScriptedPop3Server server = serve(drained(a));
+        context.getRegistry().bind("polls", polls);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(server.port(), 1, "")).routeId("pop3")
+                        .process(e -> {
+                            entered.countDown();
+                            assertTrue(release.await(10, TimeUnit.SECONDS));
+                        })
+                        .to("mock:out");
+            }
+        });
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        List<String> whileRouting = server.received();
+        release.countDown();
+        server.awaitScriptDone(TIMEOUT);
+
+        assertEquals("RETR 1", whileRouting.get(whileRouting.size() - 1), whileRouting.toString());
+        assertEquals(List.of("USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "DELE 1", "QUIT"),
+                server.received());
+    }
+
+    @Test
+    void drainedSessionMatchesTheScriptExactly() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        ScriptedPop3Server server = serve(drained(a, b));
+        start(uri(server.port(), 1, ""));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertEquals(List.of("USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "DELE 1", "RETR 2", "DELE 2",
+                "QUIT"), server.received());
+        assertEquals(List.of("uid-a", "uid-b"), routedUids());
+        assertEquals(List.of(a.text(), b.text()), getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(String.class)).toList());
+        assertEquals(a.size(), getMockEndpoint("mock:out").getReceivedExchanges().get(0).getIn()
+                .getHeader(Pop3LiteConstants.SIZE));
+    }
+}
