@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLContext;
 
 import io.github.pop3lite.client.MessageSize;
 import io.github.pop3lite.client.MessageUid;
+import io.github.pop3lite.client.PipelinedReply;
 import io.github.pop3lite.client.Pop3AuthenticationException;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
@@ -47,6 +49,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3LiteConsumer.class);
 
+    /**
+     * Commands sent ahead of their replies when the server pipelines: enough to keep the link busy
+     * over a slow round trip, few enough that a stop or a failure has little to read past.
+     */
+    static final int PIPELINE_WINDOW = 16;
+
     /** Spool threshold when the context's stream caching sets none. */
     private static final long DEFAULT_SPOOL_THRESHOLD = 128 * 1024;
 
@@ -59,9 +67,15 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private final Set<String> failed = new HashSet<>();
     private Pop3Client session;
     private final List<String> commitProblems = new ArrayList<>();
+    /** DELEs to send in this poll, in order: messages routed now or in an earlier poll. */
+    private final Deque<Deletion> toDelete = new ArrayDeque<>();
 
     /** One maildrop entry as listed at the start of the poll. */
     record Item(int number, long size, String uid, String key, String sizeId) {
+    }
+
+    /** A DELE to send, and the key to name should the server refuse it. */
+    record Deletion(int number, String key) {
     }
 
     /** Reports a message over maxMessageSize once, and skips it from now on while it stays on the server. */
@@ -129,6 +143,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         commitProblems.clear();
         try (Pop3Client client = openSession()) {
             session = client;
+            toDelete.clear();
             Queue<Object> items = new ArrayDeque<>(listItems(client));
             int routed = processBatch(items);
             boolean committed = client.quit();
@@ -187,7 +202,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * The messages to route in this poll. Those the repository already knows were routed before:
-     * with delete they are deleted now (their earlier deletion was never committed), never routed.
+     * with delete they are queued for deletion (their earlier deletion was never committed), never
+     * routed.
      */
     private List<Item> listItems(Pop3Client client) throws IOException {
         List<MessageSize> sizes = client.list();
@@ -201,7 +217,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             if (key != null && repository.contains(key)) {
                 if (config.isDelete()) {
                     LOG.debug("Message {} ({}) was routed before; deleting it now", size.number(), key);
-                    delete(client, size.number(), key);
+                    toDelete.add(new Deletion(size.number(), key));
                 }
                 continue;
             }
@@ -250,15 +266,58 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         return uids;
     }
 
+    /**
+     * Routes the listed messages one at a time, in maildrop order. RETR and DELE go through a window
+     * of commands sent ahead of their replies (RFC 2449 PIPELINING, only when the server announced
+     * it), so that the next messages are already on their way while the current one is routed; the
+     * delivery stays one Exchange at a time, and DELE still follows the Exchange's success.
+     */
     @Override
     public int processBatch(Queue<Object> items) throws Exception {
+        Pop3Client client = session;
+        int window = client.capabilities().pipelining() ? PIPELINE_WINDOW : 1;
+        int max = getMaxMessagesPerPoll() > 0 ? getMaxMessagesPerPoll() : Integer.MAX_VALUE;
         int total = items.size();
+        Deque<Item> retrieving = new ArrayDeque<>();
+        Map<Integer, String> deleting = new HashMap<>();
+        int index = 0;
         int routed = 0;
-        int max = getMaxMessagesPerPoll();
-        for (int index = 0; index < total && isBatchAllowed() && (max <= 0 || routed < max); index++) {
-            Item item = (Item) items.poll();
+        while (true) {
+            boolean allowed = isBatchAllowed();
+            while (client.pendingReplies() < window) {
+                if (!toDelete.isEmpty()) {
+                    Deletion deletion = toDelete.poll();
+                    client.sendDele(deletion.number());
+                    deleting.put(deletion.number(), deletion.key());
+                } else if (allowed && !items.isEmpty() && routed + retrieving.size() < max) {
+                    Item item = (Item) items.poll();
+                    client.sendRetr(item.number());
+                    retrieving.add(item);
+                } else {
+                    break;
+                }
+            }
+            if (client.pendingReplies() == 0) {
+                break;
+            }
+            PipelinedReply reply = client.readReply();
+            if (!reply.isRetr()) {
+                deleted(reply, deleting.remove(reply.number()));
+                continue;
+            }
+            Item item = retrieving.poll();
             pendingExchanges = total - index - 1;
-            if (route(item, index, total)) {
+            if (!reply.ok()) {
+                LOG.warn("POP3 server {} refused to send message {} (uid {}): {}. It stays on the server and is tried"
+                         + " again at the next poll.", server(), item.number(), item.uid(), reply.reply().line());
+                index++;
+                continue;
+            }
+            if (!isBatchAllowed()) {
+                // stopping: a message already on its way is read past and stays on the server
+                continue;
+            }
+            if (route(item, reply.data(), index++, total)) {
                 routed++;
             }
         }
@@ -267,21 +326,20 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /**
-     * Downloads one message completely, then routes it.
+     * Downloads one message completely, then routes it; on success queues its DELE.
      *
      * @return whether the route succeeded
      */
-    private boolean route(Item item, int index, int total) throws Exception {
-        Pop3Client client = session;
+    private boolean route(Item item, InputStream data, int index, int total) throws Exception {
         MessageDigest digest = item.key() == null ? sha256() : null;
-        SpooledMessage body = download(client, item, digest);
+        SpooledMessage body = download(session, item, data, digest);
         String key = item.key() != null
                 ? item.key()
                 : config.getUsername() + "@" + server() + "/sha256:" + HexFormat.of().formatHex(digest.digest());
         if (item.key() == null && repository.contains(key)) {
             deleteSpool(body);
             if (config.isDelete()) {
-                delete(client, item.number(), key);
+                toDelete.add(new Deletion(item.number(), key));
             }
             return false;
         }
@@ -324,7 +382,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
             repository.add(key);
             if (config.isDelete()) {
-                delete(client, item.number(), key);
+                toDelete.add(new Deletion(item.number(), key));
             }
             return true;
         } finally {
@@ -332,7 +390,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    private SpooledMessage download(Pop3Client client, Item item, MessageDigest digest) throws IOException {
+    private SpooledMessage download(Pop3Client client, Item item, InputStream data, MessageDigest digest)
+            throws IOException {
         StreamCachingStrategy strategy = getEndpoint().getCamelContext().getStreamCachingStrategy();
         long threshold = strategy.getSpoolThreshold() > 0 ? strategy.getSpoolThreshold() : DEFAULT_SPOOL_THRESHOLD;
         Path directory = strategy.getSpoolDirectory() != null
@@ -341,7 +400,6 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         MessageSpool spool = new MessageSpool(threshold, directory);
         long limit = config.getMaxMessageSize();
         try {
-            InputStream data = client.retr(item.number());
             byte[] buffer = new byte[64 * 1024];
             for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
                 spool.write(buffer, 0, n);
@@ -364,14 +422,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    private void delete(Pop3Client client, int number, String key) throws IOException {
-        try {
-            client.dele(number);
-        } catch (Pop3ReplyException e) {
+    private void deleted(PipelinedReply reply, String key) {
+        if (!reply.ok()) {
             LOG.warn("POP3 server {} refused to delete message {} ({}): {}. It was routed successfully and will not be"
-                     + " routed again; its deletion is retried at the next poll.", server(), number, key,
-                    e.reply().line());
-            commitProblems.add("DELE of message " + number + " refused: " + e.reply().line());
+                     + " routed again; its deletion is retried at the next poll.", server(), reply.number(), key,
+                    reply.reply().line());
+            commitProblems.add("DELE of message " + reply.number() + " refused: " + reply.reply().line());
         }
     }
 

@@ -462,4 +462,28 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals(a.size(), getMockEndpoint("mock:out").getReceivedExchanges().get(0).getIn()
                 .getHeader(Pop3LiteConstants.SIZE));
     }
+
+    @Test
+    void withPipeliningTheNextMessagesAreRequestedBeforeTheCurrentOneIsRouted() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Mail c = Mail.of(3, "uid-c");
+        // the server answers nothing until it has all three RETRs: a consumer that waited for each
+        // reply before the next command would stall here and fail the script
+        Script script = loggedIn()
+                .expect("LIST").send("+OK\r\n1 " + a.size() + "\r\n2 " + b.size() + "\r\n3 " + c.size() + "\r\n.\r\n")
+                .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\nPIPELINING\r\n.\r\n")
+                .expect("UIDL").send("+OK\r\n1 uid-a\r\n2 uid-b\r\n3 uid-c\r\n.\r\n")
+                .expect("RETR 1").expect("RETR 2").expect("RETR 3")
+                .send("+OK\r\n" + a.text() + ".\r\n+OK\r\n" + b.text() + ".\r\n+OK\r\n" + c.text() + ".\r\n")
+                .expect("DELE 1").expect("DELE 2").expect("DELE 3")
+                .send("+OK\r\n+OK\r\n+OK\r\n");
+        ScriptedPop3Server server = serve(quitOk(script));
+        start(uri(server.port(), 1, ""));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        assertEquals(List.of("uid-a", "uid-b", "uid-c"), routedUids());
+        assertEquals(List.of(a.text(), b.text(), c.text()), getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(String.class)).toList());
+    }
 }
