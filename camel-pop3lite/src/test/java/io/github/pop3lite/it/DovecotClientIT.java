@@ -19,9 +19,6 @@ import io.github.pop3lite.client.Pop3SecurityException;
 import io.github.pop3lite.client.Pop3TemporaryFailureException;
 import io.github.pop3lite.client.ResponseCode;
 import io.github.pop3lite.client.Security;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,25 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The engine against a real Dovecot 2.3: logins, TLS, listings and byte-exact message data. */
-class DovecotClientIT {
+class DovecotClientIT extends DovecotTestSupport {
 
-    private static Dovecot dovecot;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start();
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyMaildrop() throws Exception {
-        dovecot.clear("alice");
+    @Override
+    String user() {
+        return "alice";
     }
 
     private Pop3ClientOptions.Builder options(Security security) throws Exception {

@@ -13,9 +13,6 @@ import org.apache.camel.support.ScheduledPollConsumer;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -23,26 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pop3lite: consumer draining a real Dovecot maildrop. */
-class DovecotComponentIT {
+class DovecotComponentIT extends DovecotTestSupport {
 
-    private static Dovecot dovecot;
     private final List<String> routed = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start();
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyMaildrop() throws Exception {
-        dovecot.clear("bob");
+    @Override
+    String user() {
+        return "bob";
     }
 
     private CamelContext start(int port, String options) throws Exception {
