@@ -164,7 +164,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                                         + config.getUsername() + "' now: " + e.reply().line(), e);
         } catch (Pop3AuthenticationException e) {
             throw new Pop3LiteException("Login as '" + config.getUsername() + "' to POP3 server " + server()
-                                        + " refused: " + e.reply().line() + ". Check the username and password options",
+                                        + " refused (" + e.reply().line() + "). Check the username and password options",
                     e);
         } catch (IOException e) {
             throw new Pop3LiteException("POP3 session as '" + config.getUsername() + "' with " + server()

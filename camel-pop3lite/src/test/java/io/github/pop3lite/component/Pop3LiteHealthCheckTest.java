@@ -27,7 +27,7 @@ class Pop3LiteHealthCheckTest extends GreenMailTestSupport {
             HealthCheck.Result down = ConsumerHealth.call(context, "pop3");
             assertEquals(HealthCheck.State.DOWN, down.getState());
             String error = down.getError().orElseThrow().getMessage();
-            assertTrue(error.startsWith("Login as 'alice' to POP3 server 127.0.0.1:" + port() + " refused: -ERR"), error);
+            assertTrue(error.startsWith("Login as 'alice' to POP3 server 127.0.0.1:" + port() + " refused (-ERR"), error);
             assertTrue(error.endsWith("Check the username and password options"), error);
             assertTrue(down.getMessage().orElseThrow().contains("route: pop3"), down.getMessage().toString());
 
