@@ -1,5 +1,9 @@
 package io.github.pop3lite.component;
 
+import io.github.pop3lite.client.Apop;
+import io.github.pop3lite.client.Pop3Client;
+import io.github.pop3lite.client.ScriptedPop3Server;
+import io.github.pop3lite.client.ScriptedPop3Server.Script;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -87,5 +91,28 @@ class Pop3LiteSecretsTest extends GreenMailTestSupport {
             assertNoPassword(text);
         }
         assertEquals(List.of("fails once"), routedSubjects());
+    }
+
+    @Test
+    void apopDigestIsMaskedInTheProtocolTrace() throws Exception {
+        String timestamp = "<4711.1@mail.example>";
+        String digest = Apop.digest(timestamp, SECRET);
+        Script script = ScriptedPop3Server.script()
+                .send("+OK ready " + timestamp + "\r\n")
+                .expect("APOP carol " + digest).send("+OK\r\n")
+                .expect("QUIT").send("+OK\r\n");
+        try (LogCapture logs = new LogCapture();
+             ScriptedPop3Server server = ScriptedPop3Server.start(script)) {
+            try (Pop3Client client = Pop3Client.connect(
+                    server.clientOptions().build())) {
+                client.login("carol", SECRET);
+                assertTrue(client.quit());
+            }
+            server.awaitScriptDone();
+            String logged = logs.fullText();
+            assertTrue(logged.contains("C: APOP carol ****"), logged);
+            assertFalse(logged.contains(digest), "the digest was logged: " + logged);
+            assertNoPassword(logged);
+        }
     }
 }
