@@ -1,0 +1,524 @@
+package io.github.pop3lite.benchmarks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The benchmark harness: starts the server, generates the workloads, runs each client in a JVM of its own, and
+ * prints a markdown report. See docs/performance.md and {@code --help}.
+ */
+public final class Benchmark {
+
+    private final Options options;
+    private final Path root;
+    private final Path work;
+    private final List<Measurement> measurements = new ArrayList<>();
+    private MailServer server;
+    private final String loadBefore;
+
+    private Benchmark(Options options) {
+        this.options = options;
+        this.root = projectRoot();
+        this.work = (options.workDir != null ? options.workDir
+                : root != null ? root.resolve("benchmarks/target/bench") : Path.of("target/pop3lite-bench"))
+                .toAbsolutePath().normalize();
+        this.loadBefore = loadAverage();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new Benchmark(options).run();
+    }
+
+    private void run() throws Exception {
+        long started = System.nanoTime();
+        Files.createDirectories(work);
+        server = startServer();
+        try {
+            log("server: " + server.description() + ", port " + server.port());
+            for (Workload workload : Workload.all(options.quick, options.latencyMs)) {
+                if (options.workloads.contains(workload.key())) {
+                    runWorkload(workload);
+                }
+            }
+        } finally {
+            server.close();
+        }
+        String report = report(Duration.ofNanos(System.nanoTime() - started));
+        Path out = options.out != null ? options.out : work.resolve("results.md");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report, StandardCharsets.UTF_8);
+        Path csv = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + ".csv");
+        Files.writeString(csv, csv(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(report);
+        log("report written to " + out);
+    }
+
+    private MailServer startServer() throws Exception {
+        Path script = options.dovecotScript != null ? options.dovecotScript
+                : root != null ? root.resolve("scripts/dovecot.sh") : null;
+        String why = DovecotServer.unavailableReason(script);
+        boolean dovecot = switch (options.server) {
+            case "dovecot" -> {
+                if (why != null) {
+                    throw new IllegalStateException("--server dovecot, but " + why);
+                }
+                yield true;
+            }
+            case "greenmail" -> false;
+            default -> why == null;
+        };
+        if (dovecot) {
+            log("starting Dovecot with " + script);
+            return DovecotServer.start(script, work.resolve("dovecot"));
+        }
+        if (!"greenmail".equals(options.server)) {
+            log("Dovecot not available (" + why + "): using GreenMail, whose numbers are not comparable to Dovecot's");
+        }
+        return new GreenMailServer();
+    }
+
+    private void runWorkload(Workload workload) throws Exception {
+        log("workload " + workload.key() + ": " + workload.describe() + " — preparing messages");
+        MessageFiles messages = MessageFiles.prepare(work.resolve("data"), workload);
+        LatencyProxy proxy = workload.latencyMs() > 0
+                ? new LatencyProxy(new InetSocketAddress(server.host(), server.port()),
+                        Duration.ofMillis(workload.latencyMs()))
+                : null;
+        int port = proxy != null ? proxy.port() : server.port();
+        try {
+            // the physical limit first, then the two consumers
+            for (String client : List.of("raw", "pop3lite", "camel-mail")) {
+                if (!options.clients.contains(client)) {
+                    continue;
+                }
+                boolean slow = client.equals("camel-mail") && (workload.key().equals("c") || workload.key().equals("d"));
+                int runs = slow ? Math.min(options.runs, options.camelMailSlowRuns) : options.runs;
+                int warmup = workload.key().equals("a") || workload.key().equals("b") ? options.warmup : 0;
+                if (client.equals("camel-mail") && workload.key().equals("c")) {
+                    searchHeap(workload, messages, port, runs);
+                } else {
+                    measurements.add(measure(workload, messages, client, heapOf(client), runs, warmup, port));
+                }
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    private String heapOf(String client) {
+        return switch (client) {
+            case "pop3lite" -> options.heapPop3lite;
+            case "raw" -> options.heapRaw;
+            default -> options.heapCamelMail;
+        };
+    }
+
+    /** camel-mail on the large message: the smallest of the listed heaps with which it completes. */
+    private void searchHeap(Workload workload, MessageFiles messages, int port, int runs) throws Exception {
+        List<String> failed = new ArrayList<>();
+        Measurement last = null;
+        for (String heap : options.camelMailCHeaps) {
+            Measurement m = measure(workload, messages, "camel-mail", heap, runs, 0, port);
+            last = m;
+            if (m.ok()) {
+                if (!failed.isEmpty()) {
+                    m.notes.add("smallest heap tried that works; failed with " + String.join(", ", failed));
+                } else {
+                    m.notes.add("works with the smallest heap tried");
+                }
+                measurements.add(m);
+                return;
+            }
+            failed.add(heap + (m.outOfMemory ? " (OutOfMemoryError)" : " (" + firstLine(m.error) + ")"));
+        }
+        if (last != null) {
+            last.notes.add("failed with every heap tried: " + String.join(", ", failed));
+            measurements.add(last);
+        }
+    }
+
+    private Measurement measure(Workload workload, MessageFiles messages, String client, String heap, int runs,
+                                int warmup, int port) throws Exception {
+        Measurement m = new Measurement(workload, client, heap, runs);
+        String name = workload.key() + "-" + client + "-" + heap;
+        log(String.format(Locale.ROOT, "  %s -Xmx%s: %d run%s%s", client, heap, runs, runs == 1 ? "" : "s",
+                warmup > 0 ? " after " + warmup + " warm-up" : ""));
+        List<String> args = new ArrayList<>(List.of("client=" + client, "host=" + server.host(), "port=" + port,
+                "user=" + server.user(), "password=" + server.password(), "expect=" + workload.count(),
+                "window=" + options.rawWindow));
+        String extra = client.equals("pop3lite") ? options.pop3liteOptions
+                : client.equals("camel-mail") ? options.camelMailOptions : "";
+        if (!extra.isEmpty()) {
+            args.add("options=" + extra);
+        }
+        Path logFile = work.resolve("logs").resolve(name + ".log");
+        Files.deleteIfExists(logFile);
+        long timeout = TimeUnit.SECONDS.toMillis(options.timeoutSeconds);
+        try (ChildJvm child = new ChildJvm(heap, logFile, work.resolve("tmp"), args)) {
+            try {
+                child.await("READY", 60_000);
+                for (int i = 0; i < warmup + runs; i++) {
+                    if (i == warmup) {
+                        child.send("RESET");
+                        child.await("OK", 60_000);
+                    }
+                    long nanos = oneRun(child, workload, messages, client, timeout);
+                    if (i >= warmup) {
+                        m.nanos.add(nanos);
+                    }
+                    log(String.format(Locale.ROOT, "    %s %.3f s (%s msg/s, %s MiB/s)",
+                            i < warmup ? "warm-up" : "run " + (i - warmup + 1), nanos / 1e9,
+                            num(workload.count() / (nanos / 1e9)), num(workload.totalBytes() / 1048576.0 / (nanos / 1e9))));
+                }
+                child.send("EXIT");
+                String[] mem = child.await("MEMORY", 60_000).split(" ");
+                m.peakHeap = Long.parseLong(mem[0]);
+                m.maxHeapAfterGc = Long.parseLong(mem[1]);
+                m.peakRss = Long.parseLong(mem[2]);
+            } catch (ChildJvm.ChildFailure e) {
+                m.error = e.getMessage();
+                m.outOfMemory = e.outOfMemory;
+                log("    FAILED: " + e.getMessage());
+            }
+        }
+        return m;
+    }
+
+    /** One timed drain: from the start of the route until every message was routed and the maildrop is empty. */
+    private long oneRun(ChildJvm child, Workload workload, MessageFiles messages, String client, long timeout)
+            throws Exception {
+        server.load(messages);
+        child.send("PREPARE");
+        child.await("PREPARED", 120_000);
+        long start = System.nanoTime();
+        child.send("GO");
+        child.await("ROUTED", timeout);
+        // the deletions count only once committed (QUIT): wait for the server to show an empty maildrop
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeout);
+        while (!server.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new ChildJvm.ChildFailure("all messages routed, but the maildrop still holds " + server.count()
+                                                + " after " + timeout / 1000 + " s");
+            }
+            LockSupport.parkNanos(200_000);
+        }
+        long elapsed = System.nanoTime() - start;
+        child.send("STOP");
+        String[] stopped = child.await("STOPPED", 120_000).split(" ");
+        int count = Integer.parseInt(stopped[0]);
+        long octets = Long.parseLong(stopped[1]);
+        if (count != workload.count()) {
+            throw new ChildJvm.ChildFailure(client + " routed " + count + " messages, expected " + workload.count());
+        }
+        // camel-mail hands the route the decoded content only; the others the whole message
+        long expected = client.equals("camel-mail") ? messages.bodyBytes : messages.totalBytes;
+        if (octets != expected) {
+            if (server instanceof GreenMailServer) {
+                // GreenMail re-serialises messages: sizes may differ a little
+                return elapsed;
+            }
+            throw new ChildJvm.ChildFailure(client + " received " + octets + " octets, expected " + expected);
+        }
+        return elapsed;
+    }
+
+    // ---------------------------------------------------------------------------------------------- the report
+
+    private String report(Duration took) {
+        StringBuilder s = new StringBuilder();
+        s.append("## pop3lite benchmark, ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append("\n\n");
+        if (!options.label.isEmpty()) {
+            s.append("- Label: ").append(options.label).append('\n');
+        }
+        s.append("- Machine: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ").append(memTotal()).append(", ").append(System.getProperty("os.name")).append(' ')
+                .append(System.getProperty("os.version")).append('\n');
+        s.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append(" (each client in a JVM of its own, default GC)\n");
+        s.append("- Server: ").append(server.description()).append('\n');
+        s.append("- pop3lite: ").append(codeVersion()).append("; camel-mail: ").append(jarOf(
+                org.apache.camel.component.mail.MailComponent.class)).append('\n');
+        s.append("- Settings: ").append(options.runs).append(" runs (camel-mail on c and d: ")
+                .append(Math.min(options.runs, options.camelMailSlowRuns)).append("), ").append(options.warmup)
+                .append(" warm-up run(s) in the same JVM on a and b, raw window ").append(options.rawWindow)
+                .append(" messages").append(options.quick ? ", QUICK (workloads at a tenth of their size)" : "")
+                .append(options.pop3liteOptions.isEmpty() ? "" : ", pop3lite options `" + options.pop3liteOptions + "`")
+                .append(options.camelMailOptions.isEmpty() ? "" : ", camel-mail options `" + options.camelMailOptions + "`")
+                .append('\n');
+        s.append("- Load average before / after: ").append(loadBefore).append(" / ").append(loadAverage())
+                .append("; whole run took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
+                .append(" s\n\n");
+
+        s.append("| workload | client | -Xmx | runs | median s (min–max) | msg/s | MiB/s | peak heap MiB | "
+                 + "max heap after GC MiB | peak RSS MiB | notes |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Workload w : Workload.all(options.quick, options.latencyMs)) {
+            for (String client : Options.ALL_CLIENTS) {
+                for (Measurement m : measurements) {
+                    if (m.workload.key().equals(w.key()) && m.client.equals(client)) {
+                        s.append(row(m));
+                    }
+                }
+            }
+        }
+        s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | target (issue 5) |\n|---|---|---|---|\n");
+        for (Workload w : Workload.all(options.quick, options.latencyMs)) {
+            if (!options.workloads.contains(w.key())) {
+                continue;
+            }
+            Measurement p = find(w, "pop3lite");
+            Measurement raw = find(w, "raw");
+            Measurement cm = find(w, "camel-mail");
+            String target = w.key().equals("d") ? "pop3lite ≥ 20× camel-mail" : "pop3lite ≥ 0.8× raw"
+                                                                              + (w.key().equals("c") ? ", within -Xmx64m" : "");
+            String vsRaw = ratio(p, raw);
+            String vsCm = ratio(p, cm);
+            String met = "";
+            if (p != null && p.ok()) {
+                if (w.key().equals("d") && cm != null && cm.ok()) {
+                    met = cm.medianSeconds() / p.medianSeconds() >= 20 ? " — met" : " — not met";
+                } else if (!w.key().equals("d") && raw != null && raw.ok()) {
+                    boolean fast = raw.medianSeconds() / p.medianSeconds() >= 0.8;
+                    boolean small = !w.key().equals("c") || parseSize(p.heap) <= 64L * 1024 * 1024;
+                    met = fast && small ? " — met" : " — not met";
+                }
+            }
+            s.append("| ").append(label(w)).append(" | ").append(vsRaw).append(" | ").append(vsCm).append(" | ")
+                    .append(target).append(met).append(" |\n");
+        }
+        s.append("\nRatios are of throughput (the other's median time ÷ pop3lite's). Times run from the start of the"
+                 + " route (raw: the connect) until every message was routed and the server shows an empty maildrop."
+                 + " Peak heap: sum of the heap pools' peaks; max heap after GC: the most heap still in use right"
+                 + " after a collection (about the live set); peak RSS: VmHWM of the client's process. Memory is"
+                 + " taken over the measured runs only.\n");
+        boolean anyFailed = measurements.stream().anyMatch(m -> !m.ok());
+        if (anyFailed) {
+            s.append("\nFailures:\n");
+            for (Measurement m : measurements) {
+                if (!m.ok()) {
+                    s.append("- ").append(m.workload.key()).append(' ').append(m.client).append(" -Xmx").append(m.heap)
+                            .append(": ").append(firstLine(m.error)).append('\n');
+                }
+            }
+        }
+        return s.toString();
+    }
+
+    /** Every measured run, one line each, for other tools. */
+    private String csv() {
+        StringBuilder s = new StringBuilder("workload,messages,message_octets,latency_ms,client,xmx,run,seconds,"
+                                            + "peak_heap_bytes,max_heap_after_gc_bytes,peak_rss_bytes,error\n");
+        for (Measurement m : measurements) {
+            String prefix = m.workload.key() + "," + m.workload.count() + "," + m.workload.size() + ","
+                            + m.workload.latencyMs() + "," + m.client + "," + m.heap + ",";
+            String memory = m.peakHeap + "," + m.maxHeapAfterGc + "," + m.peakRss + ",";
+            for (int i = 0; i < m.nanos.size(); i++) {
+                s.append(prefix).append(i + 1).append(',').append(String.format(Locale.ROOT, "%.6f", m.nanos.get(i) / 1e9))
+                        .append(',').append(memory).append('\n');
+            }
+            if (!m.ok()) {
+                s.append(prefix).append(",,").append(memory).append('"')
+                        .append(firstLine(m.error).replace('"', '\'')).append("\"\n");
+            }
+        }
+        return s.toString();
+    }
+
+    private String row(Measurement m) {
+        StringBuilder s = new StringBuilder("| ").append(label(m.workload)).append(" | ").append(m.client)
+                .append(" | ").append(m.heap).append(" | ");
+        if (!m.ok()) {
+            s.append(m.nanos.size()).append('/').append(m.plannedRuns).append(" | failed | | | | | | ")
+                    .append(m.outOfMemory ? "OutOfMemoryError" : firstLine(m.error).replace('|', '/'));
+            for (String note : m.notes) {
+                s.append("; ").append(note);
+            }
+            return s.append(" |\n").toString();
+        }
+        long min = m.nanos.stream().mapToLong(Long::longValue).min().orElse(0);
+        long max = m.nanos.stream().mapToLong(Long::longValue).max().orElse(0);
+        s.append(m.nanos.size()).append(" | ")
+                .append(String.format(Locale.ROOT, "%.3f (%.3f–%.3f)", m.medianSeconds(), min / 1e9, max / 1e9))
+                .append(" | ").append(num(m.messagesPerSecond()))
+                .append(" | ").append(num(m.mibPerSecond()))
+                .append(" | ").append(mib(m.peakHeap)).append(" | ").append(mib(m.maxHeapAfterGc))
+                .append(" | ").append(mib(m.peakRss)).append(" | ").append(String.join("; ", m.notes)).append(" |\n");
+        return s.toString();
+    }
+
+    private static String label(Workload w) {
+        return w.key() + ": " + String.format(Locale.ROOT, "%,d", w.count()) + " × " + Workload.human(w.size())
+               + (w.latencyMs() > 0 ? ", +" + w.latencyMs() + " ms each way" : "");
+    }
+
+    private Measurement find(Workload w, String client) {
+        return measurements.stream().filter(m -> m.workload.key().equals(w.key()) && m.client.equals(client))
+                .findFirst().orElse(null);
+    }
+
+    private static String ratio(Measurement p, Measurement other) {
+        if (p == null || other == null) {
+            return "–";
+        }
+        if (!p.ok() || !other.ok()) {
+            return "n/a (a run failed)";
+        }
+        return num(other.medianSeconds() / p.medianSeconds()) + "×";
+    }
+
+    /** Three significant digits below 100 (0.0458, 1.10, 48.7), whole numbers with separators above (9,139). */
+    static String num(double value) {
+        if (value >= 100 || value == 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(3)).toPlainString();
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
+    }
+
+    static long parseSize(String size) {
+        String s = size.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        char last = s.charAt(s.length() - 1);
+        if (last == 'k' || last == 'm' || last == 'g') {
+            unit = last == 'k' ? 1024L : last == 'm' ? 1024L * 1024 : 1024L * 1024 * 1024;
+            s = s.substring(0, s.length() - 1);
+        }
+        return Long.parseLong(s) * unit;
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    // ----------------------------------------------------------------------------------------- the environment
+
+    private static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+
+    /** The directory holding scripts/dovecot.sh: searched upwards from here and from this jar. */
+    private static Path projectRoot() {
+        List<Path> starts = new ArrayList<>();
+        starts.add(Path.of("").toAbsolutePath());
+        try {
+            starts.add(Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            // only the working directory then
+        }
+        for (Path start : starts) {
+            for (Path p = start; p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("scripts/dovecot.sh")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f GiB RAM", kb / 1048576.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "? RAM";
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Which pop3lite is measured: the jar, and when it was built from this checkout, the git commit and whether
+     * camel-pop3lite had uncommitted changes.
+     */
+    private String codeVersion() {
+        String jar = jarOf(io.github.pop3lite.component.Pop3LiteComponent.class);
+        if (root == null || jar.startsWith("/")) {
+            return "classes from " + jar;
+        }
+        String head = git("rev-parse", "--short", "HEAD");
+        String dirty = git("status", "--porcelain", "--", "camel-pop3lite/src/main");
+        return (head.isEmpty() ? "" : "commit " + head)
+               + (dirty.isEmpty() ? "" : " + uncommitted changes in camel-pop3lite/src/main")
+               + " (classes from " + jar + ")";
+    }
+
+    private String git(String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "";
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    private String jarOf(Class<?> type) {
+        try {
+            Path p = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (root != null && p.startsWith(root)) {
+                return root.relativize(p).toString();
+            }
+            return p.toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.github.pop3lite.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * One client in a JVM of its own (started by the harness with the -Xmx under test), driven over stdin/stdout:
+ *
+ * <pre>
+ *   harness -> PREPARE   client builds its Camel context, route not started   -> @@ PREPARED
+ *   harness -> GO        the route starts (raw: the session runs)             -> @@ ROUTED count octets  (when all arrived)
+ *   harness -> STOP      after the harness saw the maildrop empty             -> @@ STOPPED count octets
+ *   harness -> RESET     forget the memory peaks of warm-up runs              -> @@ OK
+ *   harness -> EXIT                                                          -> @@ MEMORY peakHeap maxAfterGc rss maxHeap
+ * </pre>
+ *
+ * Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
+ * keeps in a log file.
+ *
+ * <p>Arguments, as key=value: client (pop3lite, camel-mail, raw), host, port, user, password, expect (messages),
+ * window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}).
+ */
+public final class ClientMain {
+
+    static final String PREFIX = "@@ ";
+
+    private final PrintStream protocol;
+    private final String client;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final int expect;
+    private final int window;
+    private final String options;
+
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong octets = new AtomicLong();
+    private CamelContext context;
+
+    private ClientMain(PrintStream protocol, Map<String, String> args) {
+        this.protocol = protocol;
+        this.client = args.getOrDefault("client", "");
+        this.host = args.getOrDefault("host", "127.0.0.1");
+        this.port = Integer.parseInt(args.getOrDefault("port", "110"));
+        this.user = args.get("user");
+        this.password = args.get("password");
+        this.expect = Integer.parseInt(args.getOrDefault("expect", "0"));
+        this.window = Integer.parseInt(args.getOrDefault("window", "256"));
+        this.options = args.getOrDefault("options", "");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // only protocol lines on stdout
+        Map<String, String> args = new HashMap<>();
+        for (String a : argv) {
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                args.put(a.substring(0, eq), a.substring(eq + 1));
+            }
+        }
+        HeapProbe probe = new HeapProbe();
+        ClientMain main = new ClientMain(protocol, args);
+        main.say("READY");
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = stdin.readLine(); line != null; line = stdin.readLine()) {
+            try {
+                switch (line.trim()) {
+                    case "PREPARE" -> {
+                        main.prepare();
+                        main.say("PREPARED");
+                    }
+                    case "GO" -> main.go();
+                    case "STOP" -> {
+                        main.stop();
+                        main.say("STOPPED " + main.count.get() + " " + main.octets.get());
+                    }
+                    case "RESET" -> {
+                        System.gc();
+                        probe.reset();
+                        main.say("OK");
+                    }
+                    case "EXIT" -> {
+                        main.say("MEMORY " + probe.peakHeapUsed() + " " + probe.maxHeapAfterGc() + " "
+                                 + HeapProbe.peakRss() + " " + probe.maxHeap());
+                        System.exit(0);
+                    }
+                    default -> main.say("ERROR unknown command " + line);
+                }
+            } catch (Throwable e) {
+                main.fail(e);
+            }
+        }
+        System.exit(0);
+    }
+
+    private synchronized void say(String line) {
+        protocol.println(PREFIX + line);
+    }
+
+    private void fail(Throwable e) {
+        e.printStackTrace();
+        say("ERROR " + oneLine(e));
+    }
+
+    static String oneLine(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (s.length() > 0) {
+                s.append(" <- ");
+            }
+            s.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return s.toString().replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private void prepare() throws Exception {
+        count.set(0);
+        octets.set(0);
+        if ("raw".equals(client)) {
+            return;
+        }
+        String uri = switch (client) {
+            // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit
+            case "pop3lite" -> "pop3lite:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
+                               + "&delete=true&initialDelay=0&delay=10&greedy=true";
+            // camel-mail's defaults already fetch everything (maxMessagesPerPoll=0, fetchSize=-1); closeFolder=true
+            // (default) closes the POP3 folder after each poll, which is when Angus sends the DELEs and QUIT
+            case "camel-mail" -> "pop3://" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
+                                 + "&delete=true&initialDelay=0&delay=10";
+            default -> throw new IllegalArgumentException("unknown client '" + client + "'");
+        };
+        if (!options.isEmpty()) {
+            uri += "&" + options;
+        }
+        String endpoint = uri;
+        context = new DefaultCamelContext();
+        context.getShutdownStrategy().setTimeout(30);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(endpoint).routeId("bench").autoStartup(false).process(ClientMain.this::consume);
+            }
+        });
+        context.start();
+    }
+
+    /** The route's only step: read the whole body, count it. */
+    private void consume(Exchange exchange) throws Exception {
+        long n = readFully(exchange.getIn().getBody(), exchange);
+        octets.addAndGet(n);
+        if (count.incrementAndGet() == expect) {
+            say("ROUTED " + count.get() + " " + octets.get());
+        }
+    }
+
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+    /**
+     * Reads a body to its end and returns its octets. pop3lite hands the route the raw message as a stream;
+     * camel-mail hands it the decoded content (a String for text/plain), already fully in memory.
+     */
+    static long readFully(Object body, Exchange exchange) throws Exception {
+        if (body instanceof String s) {
+            return s.length(); // US-ASCII content: one octet per char
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        InputStream in = body instanceof InputStream stream
+                ? stream
+                : exchange.getContext().getTypeConverter().mandatoryConvertTo(InputStream.class, exchange, body);
+        byte[] buffer = BUFFER.get();
+        long n = 0;
+        for (int r = in.read(buffer); r >= 0; r = in.read(buffer)) {
+            n += r;
+        }
+        return n;
+    }
+
+    private void go() throws Exception {
+        if ("raw".equals(client)) {
+            Thread session = new Thread(() -> {
+                try {
+                    RawPop3Client.Result result = new RawPop3Client(host, port, window).drain(user, password);
+                    count.set(result.messages());
+                    octets.set(result.octets());
+                    say("ROUTED " + result.messages() + " " + result.octets());
+                } catch (Throwable e) {
+                    fail(e);
+                }
+            }, "raw-pop3");
+            session.start();
+            return;
+        }
+        context.getRouteController().startRoute("bench");
+    }
+
+    private void stop() throws Exception {
+        if (context != null) {
+            context.stop();
+            context = null;
+        }
+    }
+}
