@@ -2,6 +2,9 @@ package io.github.pop3lite.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The data of a multi-line reply (RETR, TOP), read straight from the session's buffer: removes
@@ -26,6 +29,8 @@ final class DotTerminatedInputStream extends InputStream {
     private static final int DOT_CR = 2;
     private static final int MID_LINE = 3;
     private static final int DONE = 4;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Pop3Input input;
     private int state = LINE_START;
@@ -76,13 +81,19 @@ final class DotTerminatedInputStream extends InputStream {
                 case MID_LINE -> {
                     int end = pos + Math.min(limit - pos, len - written);
                     int i = pos;
-                    while (i < end && buf[i] != '\n') {
-                        i++;
-                    }
-                    if (i < end) {
-                        i++;
-                        state = LINE_START;
+                    while (i < end) {
+                        int lf = indexOfLf(buf, i, end);
+                        if (lf < 0) {
+                            i = end;
+                            break;
+                        }
                         progressSinceDeadline = true;
+                        i = lf + 1;
+                        // only a line that starts with a dot needs a look; any other line is more of the same data
+                        if (i == limit || buf[i] == '.') {
+                            state = LINE_START;
+                            break;
+                        }
                     }
                     System.arraycopy(buf, pos, b, off + written, i - pos);
                     written += i - pos;
@@ -123,6 +134,28 @@ final class DotTerminatedInputStream extends InputStream {
         }
         delivered += written;
         return written == 0 ? -1 : written;
+    }
+
+    /**
+     * The index of the first LF in {@code [from, to)}, or -1. Looks at eight bytes at a time: message
+     * data is mostly line content, and this scan is what every octet of it goes through.
+     */
+    static int indexOfLf(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            // a byte of x is zero where b holds LF; the lowest flagged byte is always a true one
+            long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void refill() throws IOException {
