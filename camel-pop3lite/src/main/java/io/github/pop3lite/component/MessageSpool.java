@@ -1,11 +1,11 @@
 package io.github.pop3lite.component;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Collects a message's bytes in memory up to a threshold and in a spool file beyond it, so that a
@@ -15,14 +15,19 @@ final class MessageSpool extends OutputStream {
 
     private final long threshold;
     private final Path directory;
-    private ByteArrayOutputStream memory = new ByteArrayOutputStream();
+    private byte[] memory;
     private Path file;
     private OutputStream fileOut;
     private long length;
 
-    MessageSpool(long threshold, Path directory) {
+    /**
+     * @param expectedSize the size the server announced: a message that fits under the threshold is
+     *                     then collected in one array of the right size, without regrowing or copying
+     */
+    MessageSpool(long threshold, Path directory, long expectedSize) {
         this.threshold = threshold;
         this.directory = directory;
+        this.memory = new byte[(int) Math.max(0, Math.min(expectedSize, threshold))];
     }
 
     @Override
@@ -36,10 +41,17 @@ final class MessageSpool extends OutputStream {
             Files.createDirectories(directory);
             file = Files.createTempFile(directory, "pop3lite-", ".eml");
             fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
-            memory.writeTo(fileOut);
+            fileOut.write(memory, 0, (int) length);
             memory = null;
         }
-        (fileOut != null ? fileOut : memory).write(b, off, len);
+        if (fileOut != null) {
+            fileOut.write(b, off, len);
+        } else {
+            if (length + len > memory.length) {
+                memory = Arrays.copyOf(memory, (int) Math.min(threshold, Math.max(length + len, 2 * memory.length)));
+            }
+            System.arraycopy(b, off, memory, (int) length, len);
+        }
         length += len;
     }
 
@@ -50,7 +62,7 @@ final class MessageSpool extends OutputStream {
     /** Ends the writing and hands the content over as a re-readable body. */
     SpooledMessage finish() throws IOException {
         if (fileOut == null) {
-            return new SpooledMessage(memory.toByteArray());
+            return new SpooledMessage(length == memory.length ? memory : Arrays.copyOf(memory, (int) length));
         }
         fileOut.close();
         return new SpooledMessage(file, length);
@@ -66,7 +78,7 @@ final class MessageSpool extends OutputStream {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            // the spool directory is ours: a leftover file is found and removed by its age, nothing else is at stake
+            // nothing is lost: the message stays on the server, and a leftover spool file only takes disk space
         }
     }
 }

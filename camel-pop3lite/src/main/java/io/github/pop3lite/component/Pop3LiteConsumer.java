@@ -69,6 +69,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private final List<String> commitProblems = new ArrayList<>();
     /** DELEs to send in this poll, in order: messages routed now or in an earlier poll. */
     private final Deque<Deletion> toDelete = new ArrayDeque<>();
+    /** Carries message data from the session to the spool; polls run one at a time, so one buffer serves all. */
+    private final byte[] buffer = new byte[64 * 1024];
 
     /** One maildrop entry as listed at the start of the poll. */
     record Item(int number, long size, String uid, String key, String sizeId) {
@@ -397,10 +399,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         Path directory = strategy.getSpoolDirectory() != null
                 ? strategy.getSpoolDirectory().toPath()
                 : Path.of(System.getProperty("java.io.tmpdir"), "pop3lite");
-        MessageSpool spool = new MessageSpool(threshold, directory);
+        MessageSpool spool = new MessageSpool(threshold, directory, item.size());
         long limit = config.getMaxMessageSize();
         try {
-            byte[] buffer = new byte[64 * 1024];
             for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
                 spool.write(buffer, 0, n);
                 if (digest != null) {
