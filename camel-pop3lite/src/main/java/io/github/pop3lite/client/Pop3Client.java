@@ -40,6 +40,13 @@ public final class Pop3Client implements Closeable {
     static final int MAX_LISTING_LINES = 1_000_000;
     static final long MAX_LISTING_OCTETS = 64L * 1024 * 1024;
 
+    /**
+     * Most lines, and octets, a CAPA reply may have. Servers list a dozen capabilities; the maildrop
+     * limits above would let a hostile CAPA of a million lines take more than a 64 MB heap.
+     */
+    static final int MAX_CAPA_LINES = 1_000;
+    static final long MAX_CAPA_OCTETS = 64L * 1024;
+
     private final Pop3ClientOptions options;
     private Socket socket;
     private final Pop3Channel channel;
@@ -124,7 +131,9 @@ public final class Pop3Client implements Closeable {
             channel.send("CAPA");
             Pop3Reply reply = channel.reply();
             if (reply.ok()) {
-                capabilities = Capabilities.parse(listing());
+                List<String> lines = new ArrayList<>();
+                listing(lines::add, MAX_CAPA_LINES, MAX_CAPA_OCTETS, true);
+                capabilities = Capabilities.parse(lines);
             } else if (reply.code() != null && reply.code() != ResponseCode.AUTH) {
                 throw refusal("CAPA", reply, false);
             } else {
@@ -259,10 +268,10 @@ public final class Pop3Client implements Closeable {
         channel.send("LIST");
         expectOk("LIST", false);
         List<MessageSize> sizes = new ArrayList<>();
-        for (String line : listing()) {
+        listing(line -> {
             String[] words = fields(line, 2, "LIST");
             sizes.add(new MessageSize(parseNumber(words[0], "LIST"), parseSize(words[1], "LIST")));
-        }
+        });
         return sizes;
     }
 
@@ -282,10 +291,10 @@ public final class Pop3Client implements Closeable {
         channel.send("UIDL");
         expectOk("UIDL", false);
         List<MessageUid> uids = new ArrayList<>();
-        for (String line : listing()) {
+        listing(line -> {
             String[] words = fields(line, 2, "UIDL");
             uids.add(new MessageUid(parseNumber(words[0], "UIDL"), parseUid(words[1])));
-        }
+        });
         return uids;
     }
 
@@ -527,18 +536,38 @@ public final class Pop3Client implements Closeable {
         return new Pop3ReplyException(command, reply);
     }
 
-    private List<String> listing() throws IOException {
-        List<String> lines = new ArrayList<>();
+    /** Takes one line of a listing. */
+    @FunctionalInterface
+    private interface ListingLine {
+        void accept(String line) throws IOException;
+    }
+
+    /**
+     * Reads a listing, handing each line over as it arrives. LIST and UIDL keep only their parsed
+     * entries this way: holding all the lines first, then the entries, took about twice the heap,
+     * and a hostile listing of a million lines ran a 64 MB heap out of memory on the poll thread,
+     * which Camel then stops scheduling for good.
+     */
+    private void listing(ListingLine each) throws IOException {
+        listing(each, MAX_LISTING_LINES, MAX_LISTING_OCTETS, false);
+    }
+
+    /** As {@link #listing(ListingLine)}, within the given limits; {@code capa}: the error names a CAPA reply. */
+    private void listing(ListingLine each, int maxLines, long maxOctets, boolean capa) throws IOException {
+        int count = 0;
         long octets = 0;
         for (String line = channel.listingLine(); line != null; line = channel.listingLine()) {
             octets += line.length() + 2;
-            if (lines.size() == MAX_LISTING_LINES || octets > MAX_LISTING_OCTETS) {
-                throw broken(new Pop3ProtocolException("POP3 server sent a listing of more than " + MAX_LISTING_LINES
-                        + " lines or " + MAX_LISTING_OCTETS + " octets; a maildrop that large is not supported"));
+            if (count == maxLines || octets > maxOctets) {
+                throw broken(new Pop3ProtocolException(capa
+                        ? "POP3 server sent a CAPA reply of more than " + maxLines + " lines or " + maxOctets
+                          + " octets; that is no list of capabilities"
+                        : "POP3 server sent a listing of more than " + maxLines + " lines or " + maxOctets
+                          + " octets; a maildrop that large is not supported"));
             }
-            lines.add(line);
+            count++;
+            each.accept(line);
         }
-        return lines;
     }
 
     private static String messageNumber(int number) {

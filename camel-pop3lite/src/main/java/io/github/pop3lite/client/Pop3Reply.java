@@ -48,12 +48,16 @@ public record Pop3Reply(boolean ok, ResponseCode code, String text, String line)
         return new Pop3Reply(ok, code, text, printable(line));
     }
 
-    /** Replaces control characters so that a hostile reply cannot forge log lines. */
+    /**
+     * Replaces control characters so that a hostile reply cannot forge log lines. The C1 controls
+     * (0x80 to 0x9F) count too: a line is read as ISO-8859-1, so an octet 0x85 becomes NEL, which
+     * log viewers may take for a line break, and 0x9B becomes CSI, a terminal escape.
+     */
     static String printable(String s) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.isISOControl(c)) {
                 if (out == null) {
                     out = new StringBuilder(s.length()).append(s, 0, i);
                 }

@@ -96,6 +96,17 @@ class Pop3ReplyTest {
     }
 
     @Test
+    void c1ControlOctetsCannotForgeLogLinesEither() throws Pop3ProtocolException {
+        // read as ISO-8859-1, 0x85 is NEL (a line break to some log viewers) and 0x9b is CSI (a terminal escape)
+        Pop3Reply reply = Pop3Reply.parse(new byte[] {'-', 'E', 'R', 'R', ' ', 'a', (byte) 0x85, 'b', (byte) 0x9b, '3',
+                '1', 'm', (byte) 0xe9});
+        assertEquals("-ERR a?b?31m\u00e9", reply.line());
+        Pop3ProtocolException garbage = assertThrows(Pop3ProtocolException.class,
+                () -> Pop3Reply.parse(new byte[] {(byte) 0x85, 'x', (byte) 0x9f}));
+        assertTrue(garbage.getMessage().endsWith("'?x?'"), garbage.getMessage());
+    }
+
+    @Test
     void eightBitOctetsAreKeptOneCharacterEach() throws Pop3ProtocolException {
         Pop3Reply reply = Pop3Reply.parse(new byte[] {'+', 'O', 'K', ' ', (byte) 0xc3, (byte) 0xa9});
         assertEquals("\u00c3\u00a9", reply.text());

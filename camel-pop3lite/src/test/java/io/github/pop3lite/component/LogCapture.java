@@ -20,14 +20,14 @@ import org.apache.logging.log4j.core.config.Property;
  * Collects every log event that the test configuration lets through (pop3lite at DEBUG, the rest at
  * INFO), from the moment it is created until it is closed.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final List<LogEvent> events = new CopyOnWriteArrayList<>();
     private final LoggerContext context;
     private final List<LoggerConfig> attached = new ArrayList<>();
     private final AbstractAppender appender;
 
-    LogCapture() {
+    public LogCapture() {
         context = (LoggerContext) LogManager.getContext(false);
         appender = new AbstractAppender("capture-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -48,19 +48,19 @@ final class LogCapture implements AutoCloseable {
         context.updateLoggers();
     }
 
-    List<LogEvent> events() {
+    public List<LogEvent> events() {
         return List.copyOf(events);
     }
 
     /** Events of exactly this level whose message contains the text. */
-    List<LogEvent> at(Level level, String text) {
+    public List<LogEvent> at(Level level, String text) {
         return events.stream()
                 .filter(e -> e.getLevel() == level && e.getMessage().getFormattedMessage().contains(text))
                 .toList();
     }
 
     /** Events at WARN or more severe whose message contains the text. */
-    List<LogEvent> warningsOrWorse(String text) {
+    public List<LogEvent> warningsOrWorse(String text) {
         return events.stream()
                 .filter(e -> e.getLevel().isMoreSpecificThan(Level.WARN)
                              && e.getMessage().getFormattedMessage().contains(text))
@@ -68,7 +68,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Everything logged: messages and stack traces, one event per line group. */
-    String fullText() {
+    public String fullText() {
         StringBuilder all = new StringBuilder();
         for (LogEvent event : events) {
             all.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" - ")

@@ -15,16 +15,16 @@ import static org.awaitility.Awaitility.await;
  * messages it routed, or the exception that escaped it (what the consumer's health check counts).
  * Recorded after {@code poll()} returned, so after the session's QUIT.
  */
-final class PollRecorder implements PollingConsumerPollStrategy {
+public final class PollRecorder implements PollingConsumerPollStrategy {
 
     /** One poll: {@code routed} messages, or {@code failure} (then routed is -1). */
-    record Poll(int routed, Exception failure, long startNanos, long endNanos) {
+    public record Poll(int routed, Exception failure, long startNanos, long endNanos) {
 
-        boolean failed() {
+        public boolean failed() {
             return failure != null;
         }
 
-        Duration duration() {
+        public Duration duration() {
             return Duration.ofNanos(endNanos - startNanos);
         }
     }
@@ -49,20 +49,20 @@ final class PollRecorder implements PollingConsumerPollStrategy {
         return false;
     }
 
-    List<Poll> polls() {
+    public List<Poll> polls() {
         return List.copyOf(polls);
     }
 
-    int count() {
+    public int count() {
         return polls.size();
     }
 
-    Poll get(int index) {
+    public Poll get(int index) {
         return polls.get(index);
     }
 
     /** The routed count of each poll so far, -1 for a failed one. */
-    List<Integer> routedCounts() {
+    public List<Integer> routedCounts() {
         return polls.stream().map(Poll::routed).toList();
     }
 
@@ -70,13 +70,13 @@ final class PollRecorder implements PollingConsumerPollStrategy {
      * Waits until at least {@code total} polls have ended. Exceptions of other threads (say, GreenMail's
      * handler when the client aborts a TLS handshake, as it must) are not the test's business here.
      */
-    void awaitPolls(int total) {
+    public void awaitPolls(int total) {
         await("poll " + total).atMost(Duration.ofSeconds(15)).dontCatchUncaughtExceptions()
                 .until(() -> polls.size() >= total);
     }
 
     /** Waits for {@code more} polls after the ones ended so far. */
-    void awaitMorePolls(int more) {
+    public void awaitMorePolls(int more) {
         awaitPolls(polls.size() + more);
     }
 }
