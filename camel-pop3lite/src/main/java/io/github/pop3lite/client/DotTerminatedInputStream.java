@@ -181,6 +181,9 @@ final class DotTerminatedInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        if (state == DONE) {
+            return;
+        }
         byte[] skip = new byte[8192];
         while (read(skip, 0, skip.length) >= 0) {
             // discard the rest so the next reply is read from the right place

@@ -50,10 +50,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(Pop3LiteConsumer.class);
 
     /**
-     * Commands sent ahead of their replies when the server pipelines: enough to keep the link busy
-     * over a slow round trip, few enough that a stop or a failure has little to read past.
+     * Commands, and octets of messages, on their way at once when the server pipelines: enough to keep
+     * the link busy over a slow round trip, little enough that a stop or a failure has little to read
+     * past. One message is always allowed, whatever its size.
      */
-    static final int PIPELINE_WINDOW = 16;
+    static final int PIPELINE_COMMANDS = 64;
+    static final long PIPELINE_OCTETS = 1024 * 1024;
 
     /** Spool threshold when the context's stream caching sets none. */
     private static final long DEFAULT_SPOOL_THRESHOLD = 128 * 1024;
@@ -277,26 +279,33 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     @Override
     public int processBatch(Queue<Object> items) throws Exception {
         Pop3Client client = session;
-        int window = client.capabilities().pipelining() ? PIPELINE_WINDOW : 1;
+        int window = client.capabilities().pipelining() ? PIPELINE_COMMANDS : 1;
         int max = getMaxMessagesPerPoll() > 0 ? getMaxMessagesPerPoll() : Integer.MAX_VALUE;
         int total = items.size();
         Deque<Item> retrieving = new ArrayDeque<>();
+        long octetsOnTheirWay = 0;
         Map<Integer, String> deleting = new HashMap<>();
         int index = 0;
         int routed = 0;
         while (true) {
-            boolean allowed = isBatchAllowed();
-            while (client.pendingReplies() < window) {
-                if (!toDelete.isEmpty()) {
-                    Deletion deletion = toDelete.poll();
-                    client.sendDele(deletion.number());
-                    deleting.put(deletion.number(), deletion.key());
-                } else if (allowed && !items.isEmpty() && routed + retrieving.size() < max) {
-                    Item item = (Item) items.poll();
-                    client.sendRetr(item.number());
-                    retrieving.add(item);
-                } else {
-                    break;
+            // top up once half the window has been answered: commands go out in batches, as the server reads them
+            if (client.pendingReplies() <= window / 2) {
+                boolean allowed = isBatchAllowed();
+                while (client.pendingReplies() < window) {
+                    Item next = (Item) items.peek();
+                    if (!toDelete.isEmpty()) {
+                        Deletion deletion = toDelete.poll();
+                        client.sendDele(deletion.number());
+                        deleting.put(deletion.number(), deletion.key());
+                    } else if (allowed && next != null && routed + retrieving.size() < max
+                               && (retrieving.isEmpty() || octetsOnTheirWay + next.size() <= PIPELINE_OCTETS)) {
+                        items.poll();
+                        client.sendRetr(next.number());
+                        retrieving.add(next);
+                        octetsOnTheirWay += next.size();
+                    } else {
+                        break;
+                    }
                 }
             }
             if (client.pendingReplies() == 0) {
@@ -308,6 +317,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 continue;
             }
             Item item = retrieving.poll();
+            octetsOnTheirWay -= item.size();
             pendingExchanges = total - index - 1;
             if (!reply.ok()) {
                 LOG.warn("POP3 server {} refused to send message {} (uid {}): {}. It stays on the server and is tried"
