@@ -58,15 +58,7 @@ class ChaosTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (context != null) {
-            context.stop();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Reliability.stop(context, proxy, server);
     }
 
     @ParameterizedTest(name = "pipelining {0}")

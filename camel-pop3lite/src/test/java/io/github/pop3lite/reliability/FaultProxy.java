@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -14,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -33,7 +30,7 @@ import java.util.function.IntPredicate;
  * connection is cut at most once, since a cut ends it; the other connections pass untouched, so the
  * client recovers on later ones.
  */
-public final class FaultProxy implements AutoCloseable {
+public final class FaultProxy extends LoopbackServer {
 
     /** How a fault cuts. */
     public enum Kind {
@@ -96,38 +93,19 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private final ServerSocket serverSocket;
     private final int targetPort;
-    private final Thread acceptor;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> cuts = new CopyOnWriteArrayList<>();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile IntFunction<Fault> plan = n -> null;
-    private volatile boolean closed;
 
-    private FaultProxy(ServerSocket serverSocket, int targetPort) {
-        this.serverSocket = serverSocket;
+    private FaultProxy(int targetPort) throws IOException {
+        super("fault-proxy");
         this.targetPort = targetPort;
-        this.acceptor = new Thread(this::accept, "fault-proxy-" + serverSocket.getLocalPort());
-        this.acceptor.setDaemon(true);
     }
 
     /** A proxy on 127.0.0.1, on a free port, to the server on 127.0.0.1:{@code targetPort}; no fault yet. */
     public static FaultProxy start(int targetPort) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-        FaultProxy proxy = new FaultProxy(socket, targetPort);
-        proxy.acceptor.start();
-        return proxy;
-    }
-
-    public int port() {
-        return serverSocket.getLocalPort();
+        return accepting(new FaultProxy(targetPort));
     }
 
     /**
@@ -164,40 +142,20 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        closed = true;
-        serverSocket.close();
-        for (Socket socket : open) {
-            socket.close();
+    void accepted(Socket client) {
+        int number = connections.incrementAndGet();
+        Fault planned = plan.apply(number);
+        Socket server;
+        try {
+            server = new Socket();
+            server.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), targetPort), 5000);
+        } catch (IOException e) {
+            closeQuietly(client);
+            return;
         }
-    }
-
-    private void accept() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = serverSocket.accept();
-            } catch (IOException e) {
-                return;
-            }
-            int number = connections.incrementAndGet();
-            Fault planned = plan.apply(number);
-            Socket server;
-            try {
-                server = new Socket();
-                server.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), targetPort), 5000);
-            } catch (IOException e) {
-                closeQuietly(client);
-                continue;
-            }
-            Link link = new Link(number, client, server, planned);
-            Thread up = new Thread(link::clientToServer, "fault-proxy-c2s-" + number);
-            Thread down = new Thread(link::serverToClient, "fault-proxy-s2c-" + number);
-            up.setDaemon(true);
-            down.setDaemon(true);
-            up.start();
-            down.start();
-        }
+        Link link = new Link(number, client, server, planned);
+        startDaemon("fault-proxy-c2s-" + number, link::clientToServer);
+        startDaemon("fault-proxy-s2c-" + number, link::serverToClient);
     }
 
     static String verbOf(String command) {

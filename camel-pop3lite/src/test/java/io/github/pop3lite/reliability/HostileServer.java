@@ -5,14 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the one and recover with the other. Each connection gets the behaviour that was current when it was
  * accepted, on a thread of its own.
  */
-final class HostileServer implements AutoCloseable {
+final class HostileServer extends LoopbackServer {
 
     /** What the server does with one connection. */
     @FunctionalInterface
@@ -30,36 +25,17 @@ final class HostileServer implements AutoCloseable {
         void serve(Socket socket) throws Exception;
     }
 
-    private final ServerSocket serverSocket;
-    private final Thread acceptor;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong octetsSent = new AtomicLong();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile Behaviour behaviour;
-    private volatile boolean closed;
 
-    private HostileServer(ServerSocket serverSocket, Behaviour behaviour) {
-        this.serverSocket = serverSocket;
+    private HostileServer(Behaviour behaviour) throws IOException {
+        super("hostile-server");
         this.behaviour = behaviour;
-        this.acceptor = new Thread(this::accept, "hostile-server-" + serverSocket.getLocalPort());
-        this.acceptor.setDaemon(true);
     }
 
     static HostileServer start(Behaviour behaviour) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-        HostileServer server = new HostileServer(socket, behaviour);
-        server.acceptor.start();
-        return server;
-    }
-
-    int port() {
-        return serverSocket.getLocalPort();
+        return accepting(new HostileServer(behaviour));
     }
 
     /** The behaviour of the connections accepted from now on. */
@@ -77,37 +53,19 @@ final class HostileServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        closed = true;
-        serverSocket.close();
-        for (Socket socket : open) {
-            socket.close();
-        }
-    }
-
-    private void accept() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                return;
+    void accepted(Socket socket) {
+        connections.incrementAndGet();
+        Behaviour current = behaviour;
+        startDaemon("hostile-connection-" + socket.getPort(), () -> {
+            open.add(socket);
+            try (socket) {
+                current.serve(socket);
+            } catch (Exception e) {
+                // the client hung up on a hostile server, which is what the tests wait for
+            } finally {
+                open.remove(socket);
             }
-            connections.incrementAndGet();
-            Behaviour current = behaviour;
-            Thread thread = new Thread(() -> {
-                open.add(socket);
-                try (socket) {
-                    current.serve(socket);
-                } catch (Exception e) {
-                    // the client hung up on a hostile server, which is what the tests wait for
-                } finally {
-                    open.remove(socket);
-                }
-            }, "hostile-connection-" + socket.getPort());
-            thread.setDaemon(true);
-            thread.start();
-        }
+        });
     }
 
     /** The server's end of a connection: command lines in, counted octets out. */

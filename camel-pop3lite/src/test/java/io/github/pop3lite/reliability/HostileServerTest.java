@@ -91,15 +91,7 @@ class HostileServerTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (context != null) {
-            context.stop();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (maildrop != null) {
-            maildrop.close();
-        }
+        Reliability.stop(context, server, maildrop);
     }
 
     @ParameterizedTest

@@ -6,9 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread per connection, 127.0.0.1, a port the system picks. User {@value #USER}, password
  * {@value #PASSWORD}, USER/PASS only (the greeting carries no APOP timestamp).
  */
-public final class MaildropServer implements AutoCloseable {
+public final class MaildropServer extends LoopbackServer {
 
     public static final String USER = "alice";
     public static final String PASSWORD = "s3cret";
@@ -57,8 +54,6 @@ public final class MaildropServer implements AutoCloseable {
     record Mail(String uid, byte[] content, byte[] stuffed) {
     }
 
-    private final ServerSocket serverSocket;
-    private final Thread acceptor;
     /** The maildrop, in order; guarded by itself. */
     private final List<Mail> maildrop = new ArrayList<>();
     private final AtomicBoolean locked = new AtomicBoolean();
@@ -69,33 +64,16 @@ public final class MaildropServer implements AutoCloseable {
     private final AtomicInteger commits = new AtomicInteger();
     private final AtomicInteger sessionsEndedWithoutQuit = new AtomicInteger();
     private final AtomicInteger sentAhead = new AtomicInteger();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean pipelining;
-    private volatile boolean closed;
 
-    private MaildropServer(ServerSocket serverSocket, boolean pipelining) {
-        this.serverSocket = serverSocket;
+    private MaildropServer(boolean pipelining) throws IOException {
+        super("maildrop-server");
         this.pipelining = pipelining;
-        this.acceptor = new Thread(this::accept, "maildrop-server-" + serverSocket.getLocalPort());
-        this.acceptor.setDaemon(true);
     }
 
     /** Listens on 127.0.0.1, on a free port. */
     public static MaildropServer start(boolean pipelining) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-        MaildropServer server = new MaildropServer(socket, pipelining);
-        server.acceptor.start();
-        return server;
-    }
-
-    public int port() {
-        return serverSocket.getLocalPort();
+        return accepting(new MaildropServer(pipelining));
     }
 
     /** Whether CAPA lists PIPELINING, from the next CAPA on. */
@@ -186,26 +164,8 @@ public final class MaildropServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        closed = true;
-        serverSocket.close();
-        for (Socket socket : open) {
-            socket.close();
-        }
-    }
-
-    private void accept() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                return;
-            }
-            Thread session = new Thread(() -> serve(socket), "maildrop-session-" + socket.getPort());
-            session.setDaemon(true);
-            session.start();
-        }
+    void accepted(Socket socket) {
+        startDaemon("maildrop-session-" + socket.getPort(), () -> serve(socket));
     }
 
     /**

@@ -45,12 +45,7 @@ class RandomFailureTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (context != null) {
-            context.stop();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Reliability.stop(context, server);
     }
 
     @ParameterizedTest(name = "pipelining {0}")

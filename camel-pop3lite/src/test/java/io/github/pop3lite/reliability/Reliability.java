@@ -90,6 +90,21 @@ final class Reliability {
         return context;
     }
 
+    /**
+     * Ends a test: the context first, so that no poll is still talking to the servers, then the servers
+     * in the order given. Any of them may be {@code null}, when the test failed before starting it.
+     */
+    static void stop(CamelContext context, AutoCloseable... servers) throws Exception {
+        if (context != null) {
+            context.stop();
+        }
+        for (AutoCloseable server : servers) {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
     /** The files in a directory (none when it does not exist). */
     static List<Path> files(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {

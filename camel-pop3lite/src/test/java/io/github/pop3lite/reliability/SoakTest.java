@@ -47,12 +47,7 @@ class SoakTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (context != null) {
-            context.stop();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Reliability.stop(context, server);
     }
 
     @BeforeAll
