@@ -88,6 +88,15 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         });
     }
 
+    /** Serves one scripted session to a consumer that polls once, and waits until both are done. */
+    private ScriptedPop3Server pollOnce(Script script, String options) throws Exception {
+        ScriptedPop3Server server = serve(script);
+        start(uri(server.port(), 1, options));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+        return server;
+    }
+
     private List<String> routedUids() {
         return getMockEndpoint("mock:out").getReceivedExchanges().stream()
                 .map(e -> e.getIn().getHeader(Pop3LiteConstants.UID, String.class)).toList();
@@ -118,11 +127,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         Mail a = Mail.of(1, "uid-a");
         Script script = expectApop(greetedWithTimestamp()).send("+OK maildrop ready\r\n");
         script = quitOk(deleOk(retr(listed(script, a), a), a));
-        ScriptedPop3Server server = serve(script);
-        start(uri(server.port(), 1, "authentication=" + authentication));
-
-        server.awaitScriptDone(TIMEOUT);
-        polls.awaitPolls(1);
+        ScriptedPop3Server server = pollOnce(script, "authentication=" + authentication);
         assertEquals(List.of("uid-a"), routedUids());
         assertFalse(server.received().stream().anyMatch(line -> line.startsWith("PASS")), server.received().toString());
     }
@@ -134,11 +139,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .expect("USER " + USER).send("+OK\r\n")
                 .expect("PASS " + PASSWORD).send("+OK\r\n");
         script = quitOk(deleOk(retr(listed(script, a), a), a));
-        ScriptedPop3Server server = serve(script);
-        start(uri(server.port(), 1, "authentication=user"));
-
-        server.awaitScriptDone(TIMEOUT);
-        polls.awaitPolls(1);
+        pollOnce(script, "authentication=user");
         assertEquals(List.of("uid-a"), routedUids());
     }
 
@@ -149,11 +150,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .expect("USER " + USER).send("+OK\r\n")
                 .expect("PASS " + PASSWORD).send("+OK\r\n");
         script = quitOk(deleOk(retr(listed(script, a), a), a));
-        ScriptedPop3Server server = serve(script);
-        start(uri(server.port(), 1, "authentication=apop&apopFallback=true"));
-
-        server.awaitScriptDone(TIMEOUT);
-        polls.awaitPolls(1);
+        pollOnce(script, "authentication=apop&apopFallback=true");
         assertEquals(List.of("uid-a"), routedUids());
     }
 
@@ -161,11 +158,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
     void withoutApopFallbackARefusedApopFailsThePollAndNoPasswordIsSent() throws Exception {
         Script script = expectApop(greetedWithTimestamp()).send("-ERR [AUTH] APOP is disabled for you\r\n")
                 .expectClosed();
-        ScriptedPop3Server server = serve(script);
-        start(uri(server.port(), 1, "authentication=apop&apopFallback=false"));
-
-        server.awaitScriptDone(TIMEOUT);
-        polls.awaitPolls(1);
+        ScriptedPop3Server server = pollOnce(script, "authentication=apop&apopFallback=false");
         assertTrue(polls.get(0).failed());
         String message = polls.get(0).failure().getMessage();
         assertTrue(message.contains("Login as 'alice' to POP3 server 127.0.0.1:" + server.port() + " refused"), message);
@@ -232,11 +225,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .expect("USER " + USER).send("+OK\r\n")
                 .expect("PASS " + PASSWORD).send("+OK\r\n");
         script = quitOk(deleOk(retr(listed(script, a), a), a));
-        ScriptedPop3Server server = serve(script);
-        start(uri(server.port(), 1, "security=starttls&sslContextParameters=#tls&hostnameVerification=false"));
-
-        server.awaitScriptDone(TIMEOUT);
-        polls.awaitPolls(1);
+        pollOnce(script, "security=starttls&sslContextParameters=#tls&hostnameVerification=false");
         assertEquals(List.of("uid-a"), routedUids());
         assertFalse(polls.get(0).failed(), String.valueOf(polls.get(0).failure()));
     }
@@ -246,11 +235,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         Script script = ScriptedPop3Server.script().send("+OK ready\r\n")
                 .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
                 .expectClosed();
-        ScriptedPop3Server server = serve(script);
-        start(uri(server.port(), 1, "security=starttls"));
-
-        server.awaitScriptDone(TIMEOUT);
-        polls.awaitPolls(1);
+        ScriptedPop3Server server = pollOnce(script, "security=starttls");
         assertTrue(polls.get(0).failed());
         assertTrue(polls.get(0).failure().getMessage().contains("does not offer STLS"), polls.get(0).failure().getMessage());
         assertFalse(server.received().stream().anyMatch(line -> line.startsWith("USER") || line.startsWith("PASS")));
