@@ -64,6 +64,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private final Pop3LiteConfiguration config;
     private IdempotentRepository repository;
     private SSLContext sslContext;
+    private long spoolThreshold;
+    private Path spoolDirectory;
     private PollFailureLogger failureLogger;
     private final Set<String> tooLarge = new HashSet<>();
     /** Messages whose route failed, by sizeId: they yield their place to the others when a poll is limited. */
@@ -132,6 +134,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     @Override
     protected void doStart() throws Exception {
+        // read once: the context's stream-caching settings do not change while the route runs
+        StreamCachingStrategy strategy = getEndpoint().getCamelContext().getStreamCachingStrategy();
+        spoolThreshold = strategy.getSpoolThreshold() > 0 ? strategy.getSpoolThreshold() : DEFAULT_SPOOL_THRESHOLD;
+        spoolDirectory = strategy.getSpoolDirectory() != null
+                ? strategy.getSpoolDirectory().toPath()
+                : Path.of(System.getProperty("java.io.tmpdir"), "pop3lite");
         if (config.getSslContextParameters() != null) {
             sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
         }
@@ -405,12 +413,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     private SpooledMessage download(Pop3Client client, Item item, InputStream data, MessageDigest digest)
             throws IOException {
-        StreamCachingStrategy strategy = getEndpoint().getCamelContext().getStreamCachingStrategy();
-        long threshold = strategy.getSpoolThreshold() > 0 ? strategy.getSpoolThreshold() : DEFAULT_SPOOL_THRESHOLD;
-        Path directory = strategy.getSpoolDirectory() != null
-                ? strategy.getSpoolDirectory().toPath()
-                : Path.of(System.getProperty("java.io.tmpdir"), "pop3lite");
-        MessageSpool spool = new MessageSpool(threshold, directory, item.size());
+        MessageSpool spool = new MessageSpool(spoolThreshold, spoolDirectory, item.size());
         long limit = config.getMaxMessageSize();
         try {
             for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
