@@ -35,6 +35,8 @@ final class DotTerminatedInputStream extends InputStream {
     private final Pop3Input input;
     private int state = LINE_START;
     private long delivered;
+    /** For {@link #read()}: a caller reading byte by byte should not allocate for every byte. */
+    private final byte[] one = new byte[1];
     private long waitedNanos;
     private boolean progressSinceDeadline;
     private long deliveredAtDeadline;
@@ -55,7 +57,6 @@ final class DotTerminatedInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }
