@@ -375,7 +375,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 message.setHeader(Pop3LiteConstants.UID, item.uid());
             }
             if (config.isMapMailHeaders()) {
-                message.getHeaders().putAll(MailHeaders.read(body));
+                MailHeaders.read(body, message.getHeaders());
                 body.reset();
             }
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
