@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,9 @@ public final class Pop3Client implements Closeable {
      */
     static final int MAX_CAPA_LINES = 1_000;
     static final long MAX_CAPA_OCTETS = 64L * 1024;
+
+    /** Compiled once: String.split compiles a two-character pattern for every LIST and UIDL line. */
+    private static final Pattern SPACES = Pattern.compile(" +");
 
     private final Pop3ClientOptions options;
     private Socket socket;
@@ -589,7 +593,7 @@ public final class Pop3Client implements Closeable {
 
     /** The first {@code count} space-separated fields; RFC 1939 lets servers add more after them. */
     private String[] fields(String text, int count, String command) throws Pop3ProtocolException {
-        String[] words = text.trim().split(" +", count + 1);
+        String[] words = SPACES.split(text.trim(), count + 1);
         if (words.length < count || words[0].isEmpty()) {
             throw broken(new Pop3ProtocolException("POP3 server sent a malformed " + command + " reply: '"
                     + Pop3Reply.printable(text) + "'"));
