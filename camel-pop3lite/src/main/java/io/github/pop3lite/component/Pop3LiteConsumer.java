@@ -50,12 +50,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(Pop3LiteConsumer.class);
 
     /**
-     * Commands, and octets of messages, on their way at once when the server pipelines: enough to keep
-     * the server busy while a message is routed (measured on loopback: 64 commands and 1 MiB left it
-     * idle between batches), little enough that a stop has at most a few MiB to read past before QUIT.
+     * Messages, and their octets, on their way at once when the server pipelines: enough to keep the
+     * server busy while a message is routed (measured on loopback: 64 messages and 1 MiB left it idle
+     * between batches), little enough that a stop has at most a few MiB to read past before QUIT.
      * One message is always allowed, whatever its size.
      */
-    static final int PIPELINE_COMMANDS = 256;
+    static final int PIPELINE_MESSAGES = 256;
     static final long PIPELINE_OCTETS = 4 * 1024 * 1024;
 
     /** Spool threshold when the context's stream caching sets none. */
@@ -288,7 +288,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     @Override
     public int processBatch(Queue<Object> items) throws Exception {
         Pop3Client client = session;
-        int window = client.capabilities().pipelining() ? PIPELINE_COMMANDS : 1;
+        boolean pipelining = client.capabilities().pipelining();
+        int window = pipelining ? PIPELINE_MESSAGES : 1;
+        // the DELEs of the messages routed since the last top-up go along with the RETRs, at most a window of them
+        int commands = pipelining ? 2 * PIPELINE_MESSAGES : 1;
         int max = getMaxMessagesPerPoll() > 0 ? getMaxMessagesPerPoll() : Integer.MAX_VALUE;
         int total = items.size();
         Deque<Item> retrieving = new ArrayDeque<>();
@@ -297,16 +300,17 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         int index = 0;
         int routed = 0;
         while (true) {
-            // top up once half the window has been answered: commands go out in batches, as the server reads them
-            if (client.pendingReplies() <= window / 2) {
+            // top up once half the messages on their way have arrived: commands go out in batches, as the server
+            // reads them; counting the quickly answered DELEs in the window instead let the server run out of RETRs
+            if (retrieving.size() <= window / 2) {
                 boolean allowed = isBatchAllowed();
-                while (client.pendingReplies() < window) {
+                while (client.pendingReplies() < commands) {
                     Item next = (Item) items.peek();
                     if (!toDelete.isEmpty()) {
                         Deletion deletion = toDelete.poll();
                         client.sendDele(deletion.number());
                         deleting.put(deletion.number(), deletion.key());
-                    } else if (allowed && next != null && routed + retrieving.size() < max
+                    } else if (allowed && next != null && retrieving.size() < window && routed + retrieving.size() < max
                                && (retrieving.isEmpty() || octetsOnTheirWay + next.size() <= PIPELINE_OCTETS)) {
                         items.poll();
                         client.sendRetr(next.number());
