@@ -171,8 +171,10 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
 
         assertTrue(files.get("file").startsWith(spool));
         try (var left = Files.list(spool)) {
-            assertEquals(List.of(), left.toList());
+            assertEquals(List.of(), left.toList(), "a stopped consumer has removed its spool files");
         }
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.contains("pop3lite-spool-cleaner")).toList(), "the spool cleaner stopped with it");
         assertEquals(List.of("large"), subjectsOnServer());
     }
 
