@@ -2,6 +2,7 @@ package io.github.pop3lite.component;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -60,6 +61,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     static final int PIPELINE_MESSAGES = 256;
     static final long PIPELINE_OCTETS = 4 * 1024 * 1024;
 
+    private static final int SPOOL_CHUNK = 1024 * 1024;
+
     /** Spool threshold when the context's stream caching sets none. */
     private static final long DEFAULT_SPOOL_THRESHOLD = 128 * 1024;
 
@@ -80,6 +83,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private final Deque<Deletion> toDelete = new ArrayDeque<>();
     /** Carries message data from the session to the spool; polls run one at a time, so one buffer serves all. */
     private final byte[] buffer = new byte[64 * 1024];
+    /** Collects spool file data for writes of {@link #SPOOL_CHUNK}; one spool at a time, as for {@link #buffer}. */
+    private ByteBuffer spoolChunk;
 
     /** One maildrop entry as listed at the start of the poll. */
     record Item(int number, long size, String uid, String key, String sizeId) {
@@ -430,7 +435,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     private SpooledMessage download(Pop3Client client, Item item, InputStream data, MessageDigest digest)
             throws IOException {
-        MessageSpool spool = new MessageSpool(spoolThreshold, spoolDirectory, item.size());
+        MessageSpool spool = new MessageSpool(spoolThreshold, spoolDirectory, item.size(), this::spoolChunk);
         long limit = config.getMaxMessageSize();
         try {
             for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
@@ -452,6 +457,14 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             spool.discard();
             throw e;
         }
+    }
+
+    /** Allocated on first use: most mailboxes never hold a message large enough to be spooled to a file. */
+    private ByteBuffer spoolChunk() {
+        if (spoolChunk == null) {
+            spoolChunk = ByteBuffer.allocateDirect(SPOOL_CHUNK);
+        }
+        return spoolChunk;
     }
 
     private void deleted(PipelinedReply reply, String key) {
