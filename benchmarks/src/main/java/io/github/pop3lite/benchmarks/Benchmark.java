@@ -107,18 +107,25 @@ public final class Benchmark {
                 : null;
         int port = proxy != null ? proxy.port() : server.port();
         try {
-            // the physical limit first, then the two consumers
-            for (String client : List.of("raw", "pop3lite", "camel-mail")) {
-                if (!options.clients.contains(client)) {
-                    continue;
+            // the physical limit and pop3lite in turn, run by run: their ratio is the target of issue 5
+            List<String> paired = new ArrayList<>();
+            for (String client : List.of("raw", "pop3lite")) {
+                if (options.clients.contains(client)) {
+                    paired.add(client);
                 }
-                boolean slow = client.equals("camel-mail") && (workload.key().equals("c") || workload.key().equals("d"));
+            }
+            if (!paired.isEmpty()) {
+                measurements.addAll(interleaved(workload, messages, paired, options.runs, options.warmup, port));
+            }
+            if (options.clients.contains("camel-mail")) {
+                // camel-mail's runs on c and d take minutes: fewer of them, and no warm-up
+                boolean slow = workload.key().equals("c") || workload.key().equals("d");
                 int runs = slow ? Math.min(options.runs, options.camelMailSlowRuns) : options.runs;
-                int warmup = workload.key().equals("a") || workload.key().equals("b") ? options.warmup : 0;
-                if (client.equals("camel-mail") && workload.key().equals("c")) {
+                if (workload.key().equals("c")) {
                     searchHeap(workload, messages, port, runs);
                 } else {
-                    measurements.add(measure(workload, messages, client, heapOf(client), runs, warmup, port));
+                    measurements.add(measure(workload, messages, "camel-mail", heapOf("camel-mail"), runs,
+                            slow ? 0 : options.warmup, port));
                 }
             }
         } finally {
@@ -162,49 +169,139 @@ public final class Benchmark {
 
     private Measurement measure(Workload workload, MessageFiles messages, String client, String heap, int runs,
                                 int warmup, int port) throws Exception {
-        Measurement m = new Measurement(workload, client, heap, runs);
-        String name = workload.key() + "-" + client + "-" + heap;
-        log(String.format(Locale.ROOT, "  %s -Xmx%s: %d run%s%s", client, heap, runs, runs == 1 ? "" : "s",
-                warmup > 0 ? " after " + warmup + " warm-up" : ""));
-        List<String> args = new ArrayList<>(List.of("client=" + client, "host=" + server.host(), "port=" + port,
-                "user=" + server.user(), "password=" + server.password(), "expect=" + workload.count(),
-                "window=" + options.rawWindow));
-        String extra = client.equals("pop3lite") ? options.pop3liteOptions
-                : client.equals("camel-mail") ? options.camelMailOptions : "";
-        if (!extra.isEmpty()) {
-            args.add("options=" + extra);
+        List<ClientRuns> one = new ArrayList<>();
+        try {
+            one.add(new ClientRuns(workload, client, heap, runs, warmup, port));
+            return inTurn(one, messages, warmup + runs).get(0);
+        } finally {
+            closeAll(one);
         }
-        Path logFile = work.resolve("logs").resolve(name + ".log");
-        Files.deleteIfExists(logFile);
-        long timeout = TimeUnit.SECONDS.toMillis(options.timeoutSeconds);
-        try (ChildJvm child = new ChildJvm(heap, logFile, work.resolve("tmp"), args)) {
-            try {
-                child.await("READY", 60_000);
-                for (int i = 0; i < warmup + runs; i++) {
-                    if (i == warmup) {
-                        child.send("RESET");
-                        child.await("OK", 60_000);
-                    }
-                    long nanos = oneRun(child, workload, messages, client, timeout);
-                    if (i >= warmup) {
-                        m.nanos.add(nanos);
-                    }
-                    log(String.format(Locale.ROOT, "    %s %.3f s (%s msg/s, %s MiB/s)",
-                            i < warmup ? "warm-up" : "run " + (i - warmup + 1), nanos / 1e9,
-                            num(workload.count() / (nanos / 1e9)), num(workload.totalBytes() / 1048576.0 / (nanos / 1e9))));
-                }
-                child.send("EXIT");
-                String[] mem = child.await("MEMORY", 60_000).split(" ");
-                m.peakHeap = Long.parseLong(mem[0]);
-                m.maxHeapAfterGc = Long.parseLong(mem[1]);
-                m.peakRss = Long.parseLong(mem[2]);
-            } catch (ChildJvm.ChildFailure e) {
-                m.error = e.getMessage();
-                m.outOfMemory = e.outOfMemory;
-                log("    FAILED: " + e.getMessage());
+    }
+
+    /**
+     * Runs the clients in turn, one run each, until each has made its runs: a drift in the machine's speed
+     * (other tenants, the page cache, the server's state) then weighs on each client alike, and the ratios
+     * between them stay fair.
+     */
+    private List<Measurement> interleaved(Workload workload, MessageFiles messages, List<String> clients, int runs,
+                                          int warmup, int port) throws Exception {
+        List<ClientRuns> all = new ArrayList<>();
+        try {
+            for (String client : clients) {
+                all.add(new ClientRuns(workload, client, heapOf(client), runs, warmup, port));
+            }
+            return inTurn(all, messages, warmup + runs);
+        } finally {
+            closeAll(all);
+        }
+    }
+
+    private List<Measurement> inTurn(List<ClientRuns> clients, MessageFiles messages, int drains) throws Exception {
+        for (int i = 0; i < drains; i++) {
+            for (ClientRuns client : clients) {
+                client.run(i, messages);
             }
         }
-        return m;
+        List<Measurement> done = new ArrayList<>();
+        for (ClientRuns client : clients) {
+            client.finish();
+            done.add(client.measurement);
+        }
+        return done;
+    }
+
+    private static void closeAll(List<ClientRuns> clients) throws Exception {
+        for (ClientRuns client : clients) {
+            client.close();
+        }
+    }
+
+    /** One client's JVM through its warm-up and measured runs. */
+    private final class ClientRuns implements AutoCloseable {
+
+        final Measurement measurement;
+        private final Workload workload;
+        private final int warmup;
+        private final ChildJvm child;
+
+        ClientRuns(Workload workload, String client, String heap, int runs, int warmup, int port)
+                throws IOException, InterruptedException {
+            this.workload = workload;
+            this.warmup = warmup;
+            this.measurement = new Measurement(workload, client, heap, runs);
+            log(String.format(Locale.ROOT, "  %s -Xmx%s: %d run%s%s", client, heap, runs, runs == 1 ? "" : "s",
+                    warmup > 0 ? " after " + warmup + " warm-up" : ""));
+            List<String> args = new ArrayList<>(List.of("client=" + client, "host=" + server.host(), "port=" + port,
+                    "user=" + server.user(), "password=" + server.password(), "expect=" + workload.count(),
+                    "window=" + options.rawWindow));
+            String extra = client.equals("pop3lite") ? options.pop3liteOptions
+                    : client.equals("camel-mail") ? options.camelMailOptions : "";
+            if (!extra.isEmpty()) {
+                args.add("options=" + extra);
+            }
+            Path logFile = work.resolve("logs").resolve(workload.key() + "-" + client + "-" + heap + ".log");
+            Files.deleteIfExists(logFile);
+            child = new ChildJvm(heap, logFile, work.resolve("tmp"), args);
+            try {
+                child.await("READY", 60_000);
+            } catch (ChildJvm.ChildFailure e) {
+                failed(e);
+            } catch (InterruptedException | RuntimeException e) {
+                child.close();
+                throw e;
+            }
+        }
+
+        void run(int i, MessageFiles messages) throws Exception {
+            if (measurement.error != null) {
+                return;
+            }
+            try {
+                if (i == warmup) {
+                    child.send("RESET");
+                    child.await("OK", 60_000);
+                }
+                long nanos = oneRun(child, workload, messages, measurement.client,
+                        TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
+                if (i == 0) {
+                    measurement.firstRunNanos = nanos;
+                }
+                if (i >= warmup) {
+                    measurement.nanos.add(nanos);
+                }
+                log(String.format(Locale.ROOT, "    %s %s %.3f s (%s msg/s, %s MiB/s)", measurement.client,
+                        i < warmup ? "warm-up" : "run " + (i - warmup + 1), nanos / 1e9,
+                        num(workload.count() / (nanos / 1e9)), num(workload.totalBytes() / 1048576.0 / (nanos / 1e9))));
+            } catch (ChildJvm.ChildFailure e) {
+                failed(e);
+            }
+        }
+
+        void finish() throws Exception {
+            if (measurement.error != null) {
+                return;
+            }
+            try {
+                child.send("EXIT");
+                String[] mem = child.await("MEMORY", 60_000).split(" ");
+                measurement.peakHeap = Long.parseLong(mem[0]);
+                measurement.maxHeapAfterGc = Long.parseLong(mem[1]);
+                measurement.peakRss = Long.parseLong(mem[2]);
+            } catch (ChildJvm.ChildFailure e) {
+                failed(e);
+            }
+        }
+
+        private void failed(ChildJvm.ChildFailure e) {
+            measurement.error = e.getMessage();
+            measurement.outOfMemory = e.outOfMemory;
+            log("    " + measurement.client + " FAILED: " + e.getMessage());
+        }
+
+        @Override
+        public void close() throws Exception {
+            child.close();
+        }
     }
 
     /** One timed drain: from the start of the route until every message was routed and the maildrop is empty. */
@@ -264,7 +361,7 @@ public final class Benchmark {
                 org.apache.camel.component.mail.MailComponent.class)).append('\n');
         s.append("- Settings: ").append(options.runs).append(" runs (camel-mail on c and d: ")
                 .append(Math.min(options.runs, options.camelMailSlowRuns)).append("), ").append(options.warmup)
-                .append(" warm-up run(s) in the same JVM on a and b, raw window ").append(options.rawWindow)
+                .append(" warm-up run(s) in the same JVM (camel-mail on c and d: none), raw and pop3lite in turn, raw window ").append(options.rawWindow)
                 .append(" messages").append(options.quick ? ", QUICK (workloads at a tenth of their size)" : "")
                 .append(options.pop3liteOptions.isEmpty() ? "" : ", pop3lite options `" + options.pop3liteOptions + "`")
                 .append(options.camelMailOptions.isEmpty() ? "" : ", camel-mail options `" + options.camelMailOptions + "`")
@@ -273,9 +370,9 @@ public final class Benchmark {
                 .append("; whole run took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
                 .append(" s\n\n");
 
-        s.append("| workload | client | -Xmx | runs | median s (min–max) | msg/s | MiB/s | peak heap MiB | "
-                 + "max heap after GC MiB | peak RSS MiB | notes |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        s.append("| workload | client | -Xmx | runs | median s (min–max) | first run s (cold JVM) | msg/s | MiB/s |"
+                 + " peak heap MiB | max heap after GC MiB | peak RSS MiB | notes |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Workload w : Workload.all(options.quick, options.latencyMs)) {
             for (String client : Options.ALL_CLIENTS) {
                 for (Measurement m : measurements) {
@@ -285,7 +382,8 @@ public final class Benchmark {
                 }
             }
         }
-        s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | target (issue 5) |\n|---|---|---|---|\n");
+        s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | target (issue 5) | pop3lite ÷ raw, first runs"
+                 + " (cold JVM) |\n|---|---|---|---|---|\n");
         for (Workload w : Workload.all(options.quick, options.latencyMs)) {
             if (!options.workloads.contains(w.key())) {
                 continue;
@@ -308,10 +406,12 @@ public final class Benchmark {
                 }
             }
             s.append("| ").append(label(w)).append(" | ").append(vsRaw).append(" | ").append(vsCm).append(" | ")
-                    .append(target).append(met).append(" |\n");
+                    .append(target).append(met).append(" | ").append(coldRatio(p, raw)).append(" |\n");
         }
         s.append("\nRatios are of throughput (the other's median time ÷ pop3lite's). Times run from the start of the"
                  + " route (raw: the connect) until every message was routed and the server shows an empty maildrop."
+                 + " The median is over the measured runs, after the warm-up runs (none for camel-mail on c and d);"
+                 + " the first run is the first drain in the client's fresh JVM, before the JIT compiled the code."
                  + " Peak heap: sum of the heap pools' peaks; max heap after GC: the most heap still in use right"
                  + " after a collection (about the live set); peak RSS: VmHWM of the client's process. Memory is"
                  + " taken over the measured runs only.\n");
@@ -352,7 +452,7 @@ public final class Benchmark {
         StringBuilder s = new StringBuilder("| ").append(label(m.workload)).append(" | ").append(m.client)
                 .append(" | ").append(m.heap).append(" | ");
         if (!m.ok()) {
-            s.append(m.nanos.size()).append('/').append(m.plannedRuns).append(" | failed | | | | | | ")
+            s.append(m.nanos.size()).append('/').append(m.plannedRuns).append(" | failed | | | | | | | ")
                     .append(m.outOfMemory ? "OutOfMemoryError" : firstLine(m.error).replace('|', '/'));
             for (String note : m.notes) {
                 s.append("; ").append(note);
@@ -363,6 +463,7 @@ public final class Benchmark {
         long max = m.nanos.stream().mapToLong(Long::longValue).max().orElse(0);
         s.append(m.nanos.size()).append(" | ")
                 .append(String.format(Locale.ROOT, "%.3f (%.3f–%.3f)", m.medianSeconds(), min / 1e9, max / 1e9))
+                .append(" | ").append(String.format(Locale.ROOT, "%.3f", m.firstRunNanos / 1e9))
                 .append(" | ").append(num(m.messagesPerSecond()))
                 .append(" | ").append(num(m.mibPerSecond()))
                 .append(" | ").append(mib(m.peakHeap)).append(" | ").append(mib(m.maxHeapAfterGc))
@@ -388,6 +489,16 @@ public final class Benchmark {
             return "n/a (a run failed)";
         }
         return num(other.medianSeconds() / p.medianSeconds()) + "×";
+    }
+
+    private static String coldRatio(Measurement p, Measurement other) {
+        if (p == null || other == null) {
+            return "–";
+        }
+        if (p.firstRunNanos < 0 || other.firstRunNanos < 0) {
+            return "n/a (a run failed)";
+        }
+        return num((double) other.firstRunNanos / p.firstRunNanos) + "×";
     }
 
     /** Three significant digits below 100 (0.0458, 1.10, 48.7), whole numbers with separators above (9,139). */

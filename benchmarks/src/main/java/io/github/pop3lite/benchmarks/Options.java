@@ -13,8 +13,8 @@ final class Options {
 
     List<String> workloads = List.of("a", "b", "c", "d");
     List<String> clients = ALL_CLIENTS;
-    int runs = 3;
-    int warmup = 1;
+    int runs = 5;
+    int warmup = 10;
     int camelMailSlowRuns = 1;
     String heapPop3lite = "64m";
     String heapRaw = "64m";
@@ -41,8 +41,9 @@ final class Options {
               --workloads a,b,c,d         a: 2,000 x 2 KiB; b: 200 x 100 KiB; c: 1 x 200 MiB;
                                           d: a through a proxy adding --latency-ms each way   (default: all)
               --clients LIST              pop3lite,camel-mail,raw                             (default: all)
-              --runs N                    measured runs of each client on each workload       (default: 3)
-              --warmup N                  unmeasured runs first, in the same JVM, on a and b  (default: 1)
+              --runs N                    measured runs of each client on each workload       (default: 5)
+              --warmup N                  unmeasured runs first, in the same JVM              (default: 10)
+                                          (camel-mail: on a and b only)
               --camel-mail-slow-runs N    runs of camel-mail on c and d, which take minutes   (default: 1)
               --heap-pop3lite SIZE        -Xmx of the pop3lite JVM, every workload            (default: 64m)
               --heap-raw SIZE             -Xmx of the raw client's JVM                        (default: 64m)
