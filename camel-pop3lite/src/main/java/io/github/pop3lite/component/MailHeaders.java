@@ -48,11 +48,17 @@ final class MailHeaders {
         MimeTokenStream stream = new MimeTokenStream(LIMITS, DecodeMonitor.SILENT, new RawFieldsOnly());
         stream.parse(message);
         try {
-            for (EntityState state = stream.next(); state == EntityState.T_FIELD || state == EntityState.T_START_HEADER;
-                 state = stream.next()) {
+            EntityState state = stream.next();
+            for (; state == EntityState.T_FIELD || state == EntityState.T_START_HEADER; state = stream.next()) {
                 if (state == EntityState.T_FIELD) {
                     fields.add(stream.getField());
                 }
+            }
+            // stopped here, the parser reads no body, but still ends the message, and only then hands its
+            // buffers back for the next message: left behind, they were most of the garbage of a small message
+            stream.stop();
+            while (state != EntityState.T_END_OF_STREAM) {
+                state = stream.next();
             }
         } catch (MimeException e) {
             return;
@@ -85,8 +91,11 @@ final class MailHeaders {
         return values;
     }
 
-    /** Hands the fields over unparsed; the reading stops at the end of the header, before a body descriptor is needed. */
-    private static final class RawFieldsOnly implements BodyDescriptorBuilder {
+    /**
+     * Hands the fields over unparsed. The body, which is never read, is described as plain text, so
+     * that the parser ends the message without looking for parts.
+     */
+    private static final class RawFieldsOnly implements BodyDescriptorBuilder, BodyDescriptor {
 
         @Override
         public void reset() {
@@ -99,12 +108,47 @@ final class MailHeaders {
 
         @Override
         public BodyDescriptor build() {
-            throw new UnsupportedOperationException("MailHeaders reads the header only");
+            return this;
         }
 
         @Override
         public BodyDescriptorBuilder newChild() {
-            throw new UnsupportedOperationException("MailHeaders reads the header only");
+            return this;
+        }
+
+        @Override
+        public String getBoundary() {
+            return null;
+        }
+
+        @Override
+        public String getMimeType() {
+            return "text/plain";
+        }
+
+        @Override
+        public String getMediaType() {
+            return "text";
+        }
+
+        @Override
+        public String getSubType() {
+            return "plain";
+        }
+
+        @Override
+        public String getCharset() {
+            return "us-ascii";
+        }
+
+        @Override
+        public String getTransferEncoding() {
+            return "7bit";
+        }
+
+        @Override
+        public long getContentLength() {
+            return -1;
         }
     }
 }
