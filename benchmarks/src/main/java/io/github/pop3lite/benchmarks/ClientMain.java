@@ -84,6 +84,9 @@ public final class ClientMain {
                 switch (line.trim()) {
                     case "PREPARE" -> {
                         main.prepare();
+                        // the garbage of building a Camel context (a consumer builds one once, not per drain) and
+                        // of the previous run is collected now, not in the middle of the timed run
+                        System.gc();
                         main.say("PREPARED");
                     }
                     case "GO" -> main.go();
