@@ -32,6 +32,9 @@ final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
+        // the whole heap from the start: a heap that G1 shrinks after the System.gc() before each run, and grows
+        // again during it, would time its own resizing
+        command.add("-Xms" + heap);
         // an OutOfMemoryError ends the JVM, so the harness sees it at once instead of a consumer that logs and retries
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Djava.io.tmpdir=" + tmpDir);
