@@ -29,11 +29,11 @@ final class MessageSpool extends OutputStream {
      * @param expectedSize the size the server announced: a message that fits under the threshold is
      *                     then collected in one array of the right size, without regrowing or copying
      * @param fileChunks   gives the native buffer that collects the file's data for large writes,
-     *                     asked only when the message goes to a file; one spool at a time may use it. Writing each piece of a message as it came from the
-     *                     socket, through a BufferedOutputStream, made the spooling of a 200 MiB
-     *                     message about a fifth slower on loopback: every write of a heap array is
-     *                     first copied into a temporary native buffer, and small writes cost a system
-     *                     call each.
+     *                     asked only when the message goes to a file; one spool at a time may use it.
+     *                     Writing each piece of a message as it came from the socket, through a
+     *                     BufferedOutputStream, made the spooling of a 200 MiB message about a fifth
+     *                     slower on loopback: every write of a heap array is first copied into a
+     *                     temporary native buffer, and small writes cost a system call each.
      */
     MessageSpool(long threshold, Path directory, long expectedSize, Supplier<ByteBuffer> fileChunks) {
         this.threshold = threshold;

@@ -163,8 +163,11 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
-        // waits for the spool files still queued for removal
-        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(spoolCleaner);
+        if (spoolCleaner != null) {
+            // waits for the spool files still queued for removal;
+            // an Exchange that completes later removes its spool file itself (the executor rejects the task)
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(spoolCleaner);
+        }
     }
 
     @Override
