@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -108,14 +110,14 @@ public final class Benchmark {
         int port = proxy != null ? proxy.port() : server.port();
         try {
             // the physical limit and pop3lite in turn, run by run: their ratio is the target of issue 5
-            List<String> paired = new ArrayList<>();
+            Map<String, String> paired = new LinkedHashMap<>();
             for (String client : List.of("raw", "pop3lite")) {
                 if (options.clients.contains(client)) {
-                    paired.add(client);
+                    paired.put(client, heapOf(client));
                 }
             }
             if (!paired.isEmpty()) {
-                measurements.addAll(interleaved(workload, messages, paired, options.runs, options.warmup, port));
+                measurements.addAll(inTurn(workload, messages, paired, options.runs, options.warmup, port));
             }
             if (options.clients.contains("camel-mail")) {
                 // camel-mail's runs on c and d take minutes: fewer of them, and no warm-up
@@ -169,50 +171,36 @@ public final class Benchmark {
 
     private Measurement measure(Workload workload, MessageFiles messages, String client, String heap, int runs,
                                 int warmup, int port) throws Exception {
-        List<ClientRuns> one = new ArrayList<>();
-        try {
-            one.add(new ClientRuns(workload, client, heap, runs, warmup, port));
-            return inTurn(one, messages, warmup + runs).get(0);
-        } finally {
-            closeAll(one);
-        }
+        return inTurn(workload, messages, Map.of(client, heap), runs, warmup, port).get(0);
     }
 
     /**
-     * Runs the clients in turn, one run each, until each has made its runs: a drift in the machine's speed
-     * (other tenants, the page cache, the server's state) then weighs on each client alike, and the ratios
-     * between them stay fair.
+     * Runs the clients (by name, with their heaps) in turn, one run each, until each has made its runs: a
+     * drift in the machine's speed (other tenants, the page cache, the server's state) then weighs on each
+     * client alike, and the ratios between them stay fair.
      */
-    private List<Measurement> interleaved(Workload workload, MessageFiles messages, List<String> clients, int runs,
-                                          int warmup, int port) throws Exception {
-        List<ClientRuns> all = new ArrayList<>();
+    private List<Measurement> inTurn(Workload workload, MessageFiles messages, Map<String, String> heaps, int runs,
+                                     int warmup, int port) throws Exception {
+        List<ClientRuns> clients = new ArrayList<>();
         try {
-            for (String client : clients) {
-                all.add(new ClientRuns(workload, client, heapOf(client), runs, warmup, port));
+            for (Map.Entry<String, String> client : heaps.entrySet()) {
+                clients.add(new ClientRuns(workload, client.getKey(), client.getValue(), runs, warmup, port));
             }
-            return inTurn(all, messages, warmup + runs);
-        } finally {
-            closeAll(all);
-        }
-    }
-
-    private List<Measurement> inTurn(List<ClientRuns> clients, MessageFiles messages, int drains) throws Exception {
-        for (int i = 0; i < drains; i++) {
+            for (int i = 0; i < warmup + runs; i++) {
+                for (ClientRuns client : clients) {
+                    client.run(i, messages);
+                }
+            }
+            List<Measurement> done = new ArrayList<>();
             for (ClientRuns client : clients) {
-                client.run(i, messages);
+                client.finish();
+                done.add(client.measurement);
             }
-        }
-        List<Measurement> done = new ArrayList<>();
-        for (ClientRuns client : clients) {
-            client.finish();
-            done.add(client.measurement);
-        }
-        return done;
-    }
-
-    private static void closeAll(List<ClientRuns> clients) throws Exception {
-        for (ClientRuns client : clients) {
-            client.close();
+            return done;
+        } finally {
+            for (ClientRuns client : clients) {
+                client.close();
+            }
         }
     }
 
