@@ -74,6 +74,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     /** Removes spool files off the poll thread. */
     private ExecutorService spoolCleaner;
     private PollFailureLogger failureLogger;
+    /** mapMessage=text and attachments=true; null when the body stays the raw message alone. */
+    private MailContentMapper contentMapper;
     private final Set<String> tooLarge = new HashSet<>();
     /** Messages whose route failed, by sizeId: they yield their place to the others when a poll is limited. */
     private final Set<String> failed = new HashSet<>();
@@ -155,6 +157,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         repository = config.getIdempotentRepository() != null
                 ? config.getIdempotentRepository() : getEndpoint().defaultIdempotentRepository();
         ServiceHelper.startService(repository);
+        contentMapper = MailContentMapper.of(config, getEndpoint().getCamelContext());
         spoolCleaner = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "pop3lite-spool-cleaner");
         super.doStart();
@@ -402,6 +405,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             if (config.isMapMailHeaders()) {
                 MailHeaders.read(body, message.getHeaders());
                 body.reset();
+            }
+            if (contentMapper != null) {
+                // may replace the Exchange's message (AttachmentMessage): set nothing on `message` after this
+                contentMapper.map(exchange, body);
             }
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
