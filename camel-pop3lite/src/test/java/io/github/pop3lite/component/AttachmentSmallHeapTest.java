@@ -58,10 +58,7 @@ class AttachmentSmallHeapTest extends CamelTestSupport {
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
-        CamelContext camel = super.createCamelContext();
-        camel.getStreamCachingStrategy().setSpoolEnabled(true);
-        camel.getStreamCachingStrategy().setSpoolDirectory(spool.toFile());
-        return camel;
+        return MailCorpus.spoolingToDisk(super.createCamelContext(), spool);
     }
 
     private static long mailSize() {

@@ -143,4 +143,34 @@ class MailContentMapperTest extends CamelTestSupport {
         assertEquals(List.of("invoice-0042.pdf", "photo.png"), expected.stream().map(e -> e.split(" ")[0]).toList());
         assertEquals(expected, split);
     }
+
+    @Test
+    void attachmentsWithoutSpoolingSayHowToKeepThemOutOfTheHeap() {
+        Pop3LiteConfiguration config = new Pop3LiteConfiguration();
+        config.setAttachments(true);
+        try (LogCapture logs = new LogCapture()) {
+            assertNotNull(MailContentMapper.of(config, context));
+            assertEquals(1, logs.warningsOrWorse("streamCachingSpoolEnabled=true").size(), logs.fullText());
+        }
+        context.getStreamCachingStrategy().setSpoolEnabled(true);
+        try (LogCapture logs = new LogCapture()) {
+            MailContentMapper.of(config, context);
+            assertEquals(List.of(), logs.warningsOrWorse("streamCachingSpoolEnabled"));
+        }
+    }
+
+    @Test
+    void rawWithoutAttachmentsMapsNothingAndAnUnknownChoiceFails() {
+        Pop3LiteConfiguration config = new Pop3LiteConfiguration();
+        assertNull(MailContentMapper.of(config, context), "the default leaves the raw message alone");
+        config.setMapMessage("txt");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MailContentMapper.of(config, context));
+        assertEquals("pop3lite: unknown mapMessage 'txt': use raw or text", e.getMessage());
+        config.setMapMessage("text");
+        config.setHandleDuplicateAttachmentNames("rename");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MailContentMapper.of(config, context));
+        assertTrue(e.getMessage().contains("use never, uuidPrefix or uuidSuffix"), e.getMessage());
+    }
 }

@@ -3,10 +3,13 @@ package io.github.pop3lite.component;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+
+import org.apache.camel.CamelContext;
 
 /**
  * Mails of the shapes found in real mailboxes, made by the tests: each a Subject (its name in the
@@ -18,6 +21,13 @@ final class MailCorpus {
     static final String B64_PDF = pdf();
 
     private MailCorpus() {
+    }
+
+    /** Turns on the context's stream-cache spooling into {@code directory}, as a user keeping attachments out of the heap does. */
+    static CamelContext spoolingToDisk(CamelContext camel, Path directory) {
+        camel.getStreamCachingStrategy().setSpoolEnabled(true);
+        camel.getStreamCachingStrategy().setSpoolDirectory(directory.toFile());
+        return camel;
     }
 
     /** The corpus, by Subject, in the order the tests deliver it. */

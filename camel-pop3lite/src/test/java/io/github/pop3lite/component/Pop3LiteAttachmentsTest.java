@@ -28,10 +28,7 @@ class Pop3LiteAttachmentsTest extends GreenMailTestSupport {
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
-        CamelContext camel = super.createCamelContext();
-        camel.getStreamCachingStrategy().setSpoolEnabled(true);
-        camel.getStreamCachingStrategy().setSpoolDirectory(spool.toFile());
-        return camel;
+        return MailCorpus.spoolingToDisk(super.createCamelContext(), spool);
     }
 
     /** A mail with a text part and an attachment larger than the spool threshold, and a small inline image. */
