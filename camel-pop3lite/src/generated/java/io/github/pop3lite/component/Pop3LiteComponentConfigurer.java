@@ -34,6 +34,7 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowPlaintextPassword": getOrCreateConfiguration(target).setAllowPlaintextPassword(property(camelContext, boolean.class, value)); return true;
         case "apopfallback":
         case "apopFallback": getOrCreateConfiguration(target).setApopFallback(property(camelContext, boolean.class, value)); return true;
+        case "attachments": getOrCreateConfiguration(target).setAttachments(property(camelContext, boolean.class, value)); return true;
         case "authentication": getOrCreateConfiguration(target).setAuthentication(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
@@ -43,6 +44,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "delete": getOrCreateConfiguration(target).setDelete(property(camelContext, boolean.class, value)); return true;
+        case "handleduplicateattachmentnames":
+        case "handleDuplicateAttachmentNames": getOrCreateConfiguration(target).setHandleDuplicateAttachmentNames(property(camelContext, java.lang.String.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
@@ -55,6 +58,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "mailboxId": getOrCreateConfiguration(target).setMailboxId(property(camelContext, java.lang.String.class, value)); return true;
         case "mapmailheaders":
         case "mapMailHeaders": getOrCreateConfiguration(target).setMapMailHeaders(property(camelContext, boolean.class, value)); return true;
+        case "mapmessage":
+        case "mapMessage": getOrCreateConfiguration(target).setMapMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
@@ -79,6 +84,7 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowPlaintextPassword": return boolean.class;
         case "apopfallback":
         case "apopFallback": return boolean.class;
+        case "attachments": return boolean.class;
         case "authentication": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
@@ -88,6 +94,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "connecttimeout":
         case "connectTimeout": return long.class;
         case "delete": return boolean.class;
+        case "handleduplicateattachmentnames":
+        case "handleDuplicateAttachmentNames": return java.lang.String.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
@@ -100,6 +108,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "mailboxId": return java.lang.String.class;
         case "mapmailheaders":
         case "mapMailHeaders": return boolean.class;
+        case "mapmessage":
+        case "mapMessage": return java.lang.String.class;
         case "maxmessagesize":
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
@@ -125,6 +135,7 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowPlaintextPassword": return getOrCreateConfiguration(target).isAllowPlaintextPassword();
         case "apopfallback":
         case "apopFallback": return getOrCreateConfiguration(target).isApopFallback();
+        case "attachments": return getOrCreateConfiguration(target).isAttachments();
         case "authentication": return getOrCreateConfiguration(target).getAuthentication();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
@@ -134,6 +145,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "delete": return getOrCreateConfiguration(target).isDelete();
+        case "handleduplicateattachmentnames":
+        case "handleDuplicateAttachmentNames": return getOrCreateConfiguration(target).getHandleDuplicateAttachmentNames();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
@@ -146,6 +159,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "mailboxId": return getOrCreateConfiguration(target).getMailboxId();
         case "mapmailheaders":
         case "mapMailHeaders": return getOrCreateConfiguration(target).isMapMailHeaders();
+        case "mapmessage":
+        case "mapMessage": return getOrCreateConfiguration(target).getMapMessage();
         case "maxmessagesize":
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxmessagesperpoll":

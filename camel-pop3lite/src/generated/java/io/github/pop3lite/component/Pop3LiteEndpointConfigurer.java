@@ -27,6 +27,7 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowPlaintextPassword": target.getConfiguration().setAllowPlaintextPassword(property(camelContext, boolean.class, value)); return true;
         case "apopfallback":
         case "apopFallback": target.getConfiguration().setApopFallback(property(camelContext, boolean.class, value)); return true;
+        case "attachments": target.getConfiguration().setAttachments(property(camelContext, boolean.class, value)); return true;
         case "authentication": target.getConfiguration().setAuthentication(property(camelContext, java.lang.String.class, value)); return true;
         case "backofferrorthreshold":
         case "backoffErrorThreshold": target.setBackoffErrorThreshold(property(camelContext, int.class, value)); return true;
@@ -45,6 +46,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "handleduplicateattachmentnames":
+        case "handleDuplicateAttachmentNames": target.getConfiguration().setHandleDuplicateAttachmentNames(property(camelContext, java.lang.String.class, value)); return true;
         case "hostnameverification":
         case "hostnameVerification": target.getConfiguration().setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
@@ -55,6 +58,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "mailboxId": target.getConfiguration().setMailboxId(property(camelContext, java.lang.String.class, value)); return true;
         case "mapmailheaders":
         case "mapMailHeaders": target.getConfiguration().setMapMailHeaders(property(camelContext, boolean.class, value)); return true;
+        case "mapmessage":
+        case "mapMessage": target.getConfiguration().setMapMessage(property(camelContext, java.lang.String.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
@@ -96,6 +101,7 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowPlaintextPassword": return boolean.class;
         case "apopfallback":
         case "apopFallback": return boolean.class;
+        case "attachments": return boolean.class;
         case "authentication": return java.lang.String.class;
         case "backofferrorthreshold":
         case "backoffErrorThreshold": return int.class;
@@ -114,6 +120,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "greedy": return boolean.class;
+        case "handleduplicateattachmentnames":
+        case "handleDuplicateAttachmentNames": return java.lang.String.class;
         case "hostnameverification":
         case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
@@ -124,6 +132,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "mailboxId": return java.lang.String.class;
         case "mapmailheaders":
         case "mapMailHeaders": return boolean.class;
+        case "mapmessage":
+        case "mapMessage": return java.lang.String.class;
         case "maxmessagesize":
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
@@ -166,6 +176,7 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowPlaintextPassword": return target.getConfiguration().isAllowPlaintextPassword();
         case "apopfallback":
         case "apopFallback": return target.getConfiguration().isApopFallback();
+        case "attachments": return target.getConfiguration().isAttachments();
         case "authentication": return target.getConfiguration().getAuthentication();
         case "backofferrorthreshold":
         case "backoffErrorThreshold": return target.getBackoffErrorThreshold();
@@ -184,6 +195,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "greedy": return target.isGreedy();
+        case "handleduplicateattachmentnames":
+        case "handleDuplicateAttachmentNames": return target.getConfiguration().getHandleDuplicateAttachmentNames();
         case "hostnameverification":
         case "hostnameVerification": return target.getConfiguration().isHostnameVerification();
         case "idempotentrepository":
@@ -194,6 +207,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "mailboxId": return target.getConfiguration().getMailboxId();
         case "mapmailheaders":
         case "mapMailHeaders": return target.getConfiguration().isMapMailHeaders();
+        case "mapmessage":
+        case "mapMessage": return target.getConfiguration().getMapMessage();
         case "maxmessagesize":
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxmessagesperpoll":

@@ -57,6 +57,12 @@ public class Pop3LiteConfiguration implements Cloneable {
     private IdempotentRepository idempotentRepository;
     @UriParam(label = "consumer,advanced")
     private String mailboxId;
+    @UriParam(label = "consumer", defaultValue = "raw", enums = "raw,text")
+    private String mapMessage = "raw";
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean attachments;
+    @UriParam(label = "consumer", defaultValue = "uuidSuffix", enums = "never,uuidPrefix,uuidSuffix")
+    private String handleDuplicateAttachmentNames = "uuidSuffix";
 
     public Pop3LiteConfiguration copy() {
         try {
@@ -340,6 +346,55 @@ public class Pop3LiteConfiguration implements Cloneable {
     /** host:port as shown in logs and keys; an IPv6 literal in brackets, or its last group reads like the port. */
     String server() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + effectivePort();
+    }
+
+    public String getMapMessage() {
+        return mapMessage;
+    }
+
+    /**
+     * What the body is. raw: the message as the server holds it, as a re-readable stream. text: the mail's text as a
+     * String, decoded by its charset and transfer encoding (text/plain preferred over text/html, the first text part
+     * of a multipart/mixed); the header CamelPop3LiteBodyContentType says which part it is, and the raw message stays
+     * in the exchange property CamelPop3LiteRawMessage.
+     */
+    public void setMapMessage(String mapMessage) {
+        this.mapMessage = mapMessage;
+    }
+
+    public boolean isAttachments() {
+        return attachments;
+    }
+
+    /**
+     * Make the message an AttachmentMessage (camel-attachments) with one attachment per attachment part of the mail
+     * (inline images and forwarded mails included), named by its decoded file name, each spooled through the
+     * CamelContext's stream caching rather than held in the heap.
+     */
+    public void setAttachments(boolean attachments) {
+        this.attachments = attachments;
+    }
+
+    public String getHandleDuplicateAttachmentNames() {
+        return handleDuplicateAttachmentNames;
+    }
+
+    /**
+     * With attachments=true, what to do with an attachment whose name an earlier attachment of the same mail has, as
+     * camel-mail's option of that name does. never: leave it out. uuidPrefix: name it uuid_name.ext. uuidSuffix:
+     * name it name_uuid.ext.
+     */
+    public void setHandleDuplicateAttachmentNames(String handleDuplicateAttachmentNames) {
+        this.handleDuplicateAttachmentNames = handleDuplicateAttachmentNames;
+    }
+
+    /** Whether mapMessage asks for the text body; fails on an unknown value. */
+    boolean textBody() {
+        return switch (mapMessage == null ? "" : mapMessage.trim().toLowerCase(Locale.ROOT)) {
+            case "raw" -> false;
+            case "text" -> true;
+            default -> throw new IllegalArgumentException("pop3lite: unknown mapMessage '" + mapMessage + "': use raw or text");
+        };
     }
 
     Duration connectTimeoutDuration() {

@@ -69,6 +69,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private DeliveryLedger ledger;
     private SSLContext sslContext;
     private PollFailureLogger failureLogger;
+    /** mapMessage=text and attachments=true; null when the body stays the raw message alone. */
+    private MailContentMapper contentMapper;
     /** Held while a poll runs, so that a stop can let it settle its Exchange, send its DELEs and QUIT first. */
     private final ReentrantLock polling = new ReentrantLock();
     /** Listing parts of messages over maxMessageSize, reported once and skipped while they stay on the server. */
@@ -136,6 +138,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
         }
         ledger = getEndpoint().ledger();
+        contentMapper = MailContentMapper.of(config, getEndpoint().getCamelContext());
         ServiceHelper.startService(ledger.repository());
         if (!getEndpoint().getCamelContext().getStreamCachingStrategy().isSpoolEnabled()) {
             LOG.info("pop3lite consumer of {}@{}: stream caching does not spool to disk in this CamelContext, so each"
@@ -497,7 +500,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     return null;
                 }
                 StreamCache body = cache.newStreamCache();
-                prepare(exchange.getIn(), step, body);
+                prepare(exchange, step, body);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Message {} (uid {}) from POP3 server {} cannot be made into an Exchange: {}. It stays on the"
                          + " server and is tried again at the next poll.", message.number(), message.uid(), server(),
@@ -514,7 +517,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             return new Fetched(step, exchange);
         }
 
-        private void prepare(Message in, Step step, StreamCache body) throws IOException {
+        private void prepare(Exchange exchange, Step step, StreamCache body) throws IOException {
+            Message in = exchange.getIn();
             Listed message = step.message();
             in.setBody(body);
             in.setHeader(Pop3LiteConstants.MESSAGE_NUMBER, message.number());
@@ -537,6 +541,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     }
                 }, in.getHeaders());
                 body.reset();
+            }
+            if (contentMapper != null) {
+                // may replace the Exchange's message (AttachmentMessage): set nothing on `in` after this
+                contentMapper.map(exchange, body);
             }
         }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -31,7 +32,20 @@ public final class Arrivals {
     public record Arrival(String queue, String subject, String from, String reason, byte[] mail) {
     }
 
+    /**
+     * One attachment read from the attachments queue.
+     *
+     * @param name    the attachment's name (its decoded file name)
+     * @param type    its content type
+     * @param subject the Subject of the mail it came with
+     * @param content its decoded octets
+     */
+    public record AttachmentArrival(String name, String type, String subject, byte[] content) {
+    }
+
     private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+    private final List<AttachmentArrival> attachments = new CopyOnWriteArrayList<>();
+    private final AtomicInteger attachmentsSent = new AtomicInteger();
 
     /** Called by the queue-reading routes for each message they read. */
     public void arrived(@Header("JMSDestination") Destination destination, @Header("Subject") String subject,
@@ -39,6 +53,37 @@ public final class Arrivals {
             throws JMSException {
         String queue = destination instanceof Queue q ? q.getQueueName() : String.valueOf(destination);
         arrivals.add(new Arrival(queue, subject, from, reason, mail));
+    }
+
+    /** Called by the mail route for each attachment it sends to the attachments queue. */
+    public void attachmentSent() {
+        attachmentsSent.incrementAndGet();
+    }
+
+    /** Called by the route that reads the attachments queue. */
+    public void attachmentArrived(@Header("AttachmentName") String name, @Header("AttachmentType") String type,
+            @Header("Subject") String subject, @Body byte[] content) {
+        attachments.add(new AttachmentArrival(name, type, subject, content));
+    }
+
+    /** Whether every attachment the mail route sent has been read from its queue. */
+    public boolean allAttachmentsArrived() {
+        return attachments.size() >= attachmentsSent.get();
+    }
+
+    public List<AttachmentArrival> attachments() {
+        return List.copyOf(attachments);
+    }
+
+    /** The summary of the attachments queue: how many, and each with its type and size. */
+    public static String attachmentSummary(List<AttachmentArrival> attachments, String queue) {
+        StringBuilder out = new StringBuilder(String.format("  %s  %d attachment%s (of the invoice mails)%n", queue,
+                attachments.size(), attachments.size() == 1 ? "" : "s"));
+        for (AttachmentArrival a : attachments) {
+            out.append(String.format("  %-" + queue.length() + "s    - %s  (%s, %d bytes, from %s)%n", "", a.name(),
+                    a.type(), a.content().length, a.subject()));
+        }
+        return out.toString();
     }
 
     public int count() {

@@ -43,6 +43,7 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
     private Duration timeout;
     private List<String> queues;
     private String deadLetterQueue;
+    private String attachmentsQueue;
     private String mailbox;
     private String brokerName;
     /** How many sample messages the embedded server holds; -1 with a real POP3 server. */
@@ -66,6 +67,7 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
             throw new IllegalArgumentException("example.timeout-seconds must be a number of seconds, was '" + seconds + "'");
         }
         deadLetterQueue = required(properties, "queue.dead-letter");
+        attachmentsQueue = required(properties, "queue.attachments");
         queues = List.of(required(properties, "queue.invoices"), required(properties, "queue.inbox"), deadLetterQueue);
         try {
             if (value(properties, "pop3.host").isEmpty()) {
@@ -155,7 +157,7 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
     public void afterStop(BaseMainSupport main) {
         if (outcome == null) {
             // keep-running mode, or stopped (Ctrl+C) before the drain ended
-            outcome = Outcome.success(arrivals.list());
+            outcome = Outcome.success(arrivals);
             printSummary(outcome, "Stopped.");
         }
     }
@@ -166,7 +168,7 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
         while (true) {
             Exception failure = drainWatch.failure();
             if (failure != null) {
-                return Outcome.failure("the poll of " + mailbox + " failed: " + failure.getMessage(), arrivals.list());
+                return Outcome.failure("the poll of " + mailbox + " failed: " + failure.getMessage(), arrivals);
             }
             int polls = drainWatch.polls();
             int routed = drainWatch.routed();
@@ -177,10 +179,10 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
                 return Outcome.failure(failed + (failed == 1 ? " message" : " messages") + " failed in the route, and"
                                        + " even their dead letter could not be sent, so they stay on the POP3 server;"
                                        + " the first failed with: " + (cause != null ? cause.getMessage() : "?"),
-                        arrivals.list());
+                        arrivals);
             }
-            if (polls > 0 && arrived >= routed && arrived >= seeded) {
-                return Outcome.success(arrivals.list());
+            if (polls > 0 && arrived >= routed && arrived >= seeded && arrivals.allAttachmentsArrived()) {
+                return Outcome.success(arrivals);
             }
             if (System.nanoTime() - deadline > 0) {
                 String progress;
@@ -193,19 +195,19 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
                     progress = arrived + " of the " + routed + " messages routed from the maildrop arrived on a queue";
                 }
                 return Outcome.failure("gave up after " + timeout.toSeconds() + " s (example.timeout-seconds): "
-                                       + progress + "; the log above may say why", arrivals.list());
+                                       + progress + "; the log above may say why", arrivals);
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Outcome.failure("interrupted while waiting for the drain", arrivals.list());
+                return Outcome.failure("interrupted while waiting for the drain", arrivals);
             }
         }
     }
 
     Outcome outcome() {
-        return outcome != null ? outcome : Outcome.failure("the example ended before its first poll", arrivals.list());
+        return outcome != null ? outcome : Outcome.failure("the example ended before its first poll", arrivals);
     }
 
     /** Ends a run whose Camel did not start. */
@@ -214,7 +216,7 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        outcome = Outcome.failure("Camel did not start: " + cause.getMessage(), arrivals.list());
+        outcome = Outcome.failure("Camel did not start: " + cause.getMessage(), arrivals);
         out.println(System.lineSeparator() + "pop3lite example FAILED: " + outcome.problem());
         return outcome;
     }
@@ -226,7 +228,8 @@ final class ExampleRun extends MainListenerSupport implements AutoCloseable {
                 .append("pop3lite example: ").append(list.size()).append(list.size() == 1 ? " message" : " messages")
                 .append(" from ").append(mailbox).append(" arrived on queues (").append(brokerName).append(')')
                 .append(System.lineSeparator())
-                .append(Arrivals.summary(list, queues, deadLetterQueue));
+                .append(Arrivals.summary(list, queues, deadLetterQueue))
+                .append(Arrivals.attachmentSummary(result.attachments(), attachmentsQueue));
         if (result.exitCode() == 0) {
             text.append(success);
         } else {

@@ -7,15 +7,17 @@ import java.util.List;
  *
  * @param exitCode 0 when every message the run routed arrived on its queue; 1 otherwise
  * @param problem  why the run failed; {@code null} on success
- * @param arrivals what arrived on which queue, in order of arrival
+ * @param arrivals    what arrived on which queue, in order of arrival
+ * @param attachments the attachments that arrived on the attachments queue, in order of arrival
  */
-public record Outcome(int exitCode, String problem, List<Arrivals.Arrival> arrivals) {
+public record Outcome(int exitCode, String problem, List<Arrivals.Arrival> arrivals,
+                      List<Arrivals.AttachmentArrival> attachments) {
 
-    static Outcome success(List<Arrivals.Arrival> arrivals) {
-        return new Outcome(0, null, List.copyOf(arrivals));
+    static Outcome success(Arrivals arrivals) {
+        return new Outcome(0, null, arrivals.list(), arrivals.attachments());
     }
 
-    static Outcome failure(String problem, List<Arrivals.Arrival> arrivals) {
-        return new Outcome(1, problem, List.copyOf(arrivals));
+    static Outcome failure(String problem, Arrivals arrivals) {
+        return new Outcome(1, problem, arrivals.list(), arrivals.attachments());
     }
 }

@@ -83,6 +83,28 @@ class ExampleTest {
         assertTrue(summary.matches("(?s).*dead-letters +1 message \\(dead letters: their route failed\\)\\R +- Invoice "
                                    + "INV-2025-0043 .*\\R +failed: invoice mail without an attachment.*"), summary);
         assertTrue(summary.contains("Drained: every message routed from the maildrop is on a queue."), summary);
+
+        // the attachments of the invoice mails, one JMS message each, their decoded octets as the body
+        List<Arrivals.AttachmentArrival> attachments = outcome.attachments();
+        assertEquals(List.of("INV-2025-0042.pdf", "invoice-2025-117.csv"),
+                attachments.stream().map(Arrivals.AttachmentArrival::name).toList());
+        assertEquals(List.of("application/pdf", "text/csv"), attachments.stream().map(Arrivals.AttachmentArrival::type).toList());
+        assertEquals(List.of("Invoice INV-2025-0042", "Invoice 2025-117 — Bäckerei Öztürk"),
+                attachments.stream().map(Arrivals.AttachmentArrival::subject).toList());
+        assertArrayEquals(base64Part("01-invoice-acme.eml", "INV-2025-0042.pdf"), attachments.get(0).content());
+        assertArrayEquals(base64Part("05-invoice-baeckerei.eml", "invoice-2025-117.csv"), attachments.get(1).content());
+        assertTrue(summary.matches("(?s).*invoice-attachments +2 attachments \\(of the invoice mails\\)\\R +- INV-2025-0042.pdf"
+                                   + " +\\(application/pdf, " + attachments.get(0).content().length + " bytes, from Invoice"
+                                   + " INV-2025-0042\\)\\R +- invoice-2025-117.csv +\\(text/csv, .*"), summary);
+    }
+
+    /** The decoded octets of a sample mail's base64 part with this file name, decoded here on their own. */
+    private static byte[] base64Part(String sample, String fileName) {
+        String mail = new String(EmbeddedMailServer.sample(sample), StandardCharsets.US_ASCII);
+        int start = mail.indexOf("filename=\"" + fileName + "\"\r\n\r\n");
+        assertTrue(start > 0, fileName + " in " + sample);
+        start = mail.indexOf("\r\n\r\n", start) + 4;
+        return java.util.Base64.getMimeDecoder().decode(mail.substring(start, mail.indexOf("\r\n--", start)));
     }
 
     @Test
