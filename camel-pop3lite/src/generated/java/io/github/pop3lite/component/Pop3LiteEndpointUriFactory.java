@@ -23,9 +23,10 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(37);
+        Set<String> props = new HashSet<>(40);
         props.add("allowPlaintextPassword");
         props.add("apopFallback");
+        props.add("attachments");
         props.add("authentication");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -37,12 +38,14 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("greedy");
+        props.add("handleDuplicateAttachmentNames");
         props.add("host");
         props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("initialDelay");
         props.add("mailboxId");
         props.add("mapMailHeaders");
+        props.add("mapMessage");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
         props.add("password");
