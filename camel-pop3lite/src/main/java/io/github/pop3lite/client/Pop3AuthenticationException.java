@@ -8,4 +8,9 @@ public class Pop3AuthenticationException extends Pop3ReplyException {
     public Pop3AuthenticationException(String command, Pop3Reply reply) {
         super(command, reply, " (check the user name and password)");
     }
+
+    /** @param advice what the user should check, appended to the server's reply in the message */
+    public Pop3AuthenticationException(String command, Pop3Reply reply, String advice) {
+        super(command, reply, advice);
+    }
 }
