@@ -23,7 +23,9 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(36);
+        Set<String> props = new HashSet<>(40);
+        props.add("accessToken");
+        props.add("accessTokenProvider");
         props.add("allowPlaintextPassword");
         props.add("apopFallback");
         props.add("authentication");
@@ -41,6 +43,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("initialDelay");
+        props.add("loginBackoffMaxDelay");
         props.add("mapMailHeaders");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
@@ -50,6 +53,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("readTimeout");
         props.add("repeatCount");
         props.add("runLoggingLevel");
+        props.add("saslInitialResponse");
         props.add("scheduledExecutorService");
         props.add("scheduler");
         props.add("schedulerProperties");
@@ -61,7 +65,8 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("useFixedDelay");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(2);
+        Set<String> secretProps = new HashSet<>(3);
+        secretProps.add("accessToken");
         secretProps.add("password");
         secretProps.add("username");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);

@@ -13,8 +13,9 @@ import java.util.Locale;
  * <li>only on a connection without TLS: CRAM-MD5, then APOP (greeting timestamp): the password
  * does not cross the network, though the server must keep it in clear and MD5 is weak. Over TLS
  * they add nothing and are passed over, as before;</li>
- * <li>USER/PASS, or SASL PLAIN (then LOGIN) when the server lists those but not USER: the password
- * goes as it is, so the clear-text rule applies (TLS, loopback, or allowPlaintextPassword).</li>
+ * <li>USER/PASS: the password goes as it is, so the clear-text rule applies (TLS, loopback, or
+ * allowPlaintextPassword). SASL PLAIN and LOGIN expose it just the same and are never chosen by
+ * AUTO: every server has USER/PASS, some without listing USER in CAPA (GreenMail does so).</li>
  * </ol>
  * A server that does not answer CAPA gets APOP when its greeting offers it on a connection without
  * TLS, USER/PASS otherwise.
@@ -40,14 +41,6 @@ final class LoginChoice {
         }
         if (!encrypted && apopOffered) {
             return AuthenticationMethod.APOP;
-        }
-        if (caps.isKnown() && !caps.has("USER")) {
-            if (sasl.contains("PLAIN")) {
-                return AuthenticationMethod.PLAIN;
-            }
-            if (sasl.contains("LOGIN")) {
-                return AuthenticationMethod.LOGIN;
-            }
         }
         return AuthenticationMethod.USER;
     }

@@ -311,8 +311,7 @@ public final class Pop3Client implements Closeable {
             String detail = mechanism.failureDetail();
             Pop3ReplyException refusal = refusal("AUTH " + name, status, true);
             if (detail != null && refusal instanceof Pop3AuthenticationException) {
-                throw new Pop3AuthenticationException("AUTH " + name, status, " (the server said: " + detail
-                        + "; check the user name and that the access token is current and has the right scope)");
+                throw new Pop3AuthenticationException("AUTH " + name, status, detail);
             }
             throw refusal;
         }

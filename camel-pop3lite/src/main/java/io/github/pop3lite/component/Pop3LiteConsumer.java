@@ -25,7 +25,6 @@ import javax.net.ssl.SSLContext;
 import io.github.pop3lite.client.MessageSize;
 import io.github.pop3lite.client.MessageUid;
 import io.github.pop3lite.client.PipelinedReply;
-import io.github.pop3lite.client.Pop3AuthenticationException;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.client.Pop3ReplyException;
@@ -74,6 +73,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     /** Removes spool files off the poll thread. */
     private ExecutorService spoolCleaner;
     private PollFailureLogger failureLogger;
+    private LoginPolicy loginPolicy;
     private final Set<String> tooLarge = new HashSet<>();
     /** Messages whose route failed, by sizeId: they yield their place to the others when a poll is limited. */
     private final Set<String> failed = new HashSet<>();
@@ -126,14 +126,11 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             throw new IllegalArgumentException("pop3lite: the username option is required, for example"
                                                + " pop3lite:" + config.getHost() + "?username=alice&password=RAW(secret)");
         }
-        if (config.getPassword() == null) {
-            throw new IllegalArgumentException("pop3lite: the password option is required for user '"
-                                               + config.getUsername() + "'; write it as password=RAW(...) when it"
-                                               + " contains characters such as + or &");
-        }
         // validate the choices now, so that a typo fails the route's start rather than every poll
         config.authenticationMethod();
         config.securityMode();
+        config.saslInitialResponseMode();
+        LoginPolicy.validate(config);
         if (getExceptionHandler() instanceof LoggingExceptionHandler) {
             failureLogger = new PollFailureLogger(getExceptionHandler(),
                     "pop3lite consumer of " + config.getUsername() + "@" + server());
@@ -155,6 +152,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         repository = config.getIdempotentRepository() != null
                 ? config.getIdempotentRepository() : getEndpoint().defaultIdempotentRepository();
         ServiceHelper.startService(repository);
+        loginPolicy = new LoginPolicy(config, "pop3lite consumer of " + config.getUsername() + "@" + server(),
+                server(), getEndpoint().getDelay(), System::nanoTime);
         spoolCleaner = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "pop3lite-spool-cleaner");
         super.doStart();
@@ -175,12 +174,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         shutdownRunningTask = null;
         pendingExchanges = 0;
         commitProblems.clear();
+        if (!loginPolicy.loginDue()) {
+            return 0;
+        }
         try (Pop3Client client = openSession()) {
             session = client;
             toDelete.clear();
             Queue<Object> items = new ArrayDeque<>(listItems(client));
             int routed = processBatch(items);
             boolean committed = client.quit();
+            loginPolicy.observe(client.lastCapabilities());
             if (!committed) {
                 commitProblems.add("the server refused QUIT, so the deletions of this poll were not committed; those"
                                    + " messages stay on the server and are deleted, without being routed again, at a"
@@ -196,10 +199,6 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         } catch (Pop3TemporaryFailureException e) {
             throw new Pop3LiteException("POP3 server " + server() + " cannot serve the maildrop of '"
                                         + config.getUsername() + "' now: " + e.reply().line(), e);
-        } catch (Pop3AuthenticationException e) {
-            throw new Pop3LiteException("Login as '" + config.getUsername() + "' to POP3 server " + server()
-                                        + " refused (" + e.reply().line() + "). Check the username and password options",
-                    e);
         } catch (IOException e) {
             throw new Pop3LiteException("POP3 session as '" + config.getUsername() + "' with " + server()
                                         + " failed: " + e.getMessage(), e);
@@ -220,15 +219,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .authentication(config.authenticationMethod())
                 .apopFallback(config.isApopFallback())
                 .allowPlaintextPassword(config.isAllowPlaintextPassword())
+                .saslInitialResponse(config.saslInitialResponseMode())
                 .build();
     }
 
-    private Pop3Client openSession() throws IOException {
+    private Pop3Client openSession() throws IOException, Pop3LiteException {
         Pop3Client client = Pop3Client.connect(clientOptions());
         try {
-            client.login(config.getUsername(), config.getPassword());
+            loginPolicy.login(client);
             return client;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | Pop3LiteException | RuntimeException e) {
             client.close();
             throw e;
         }
