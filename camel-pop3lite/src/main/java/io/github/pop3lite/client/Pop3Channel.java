@@ -25,6 +25,12 @@ final class Pop3Channel {
     /** RFC 2449: a command line, CRLF included, is at most 255 octets. */
     static final int MAX_COMMAND_LENGTH = 255;
 
+    /**
+     * Most octets of one SASL response line: an OAuth 2 token of Microsoft's is about 2 KB, four
+     * thirds of that in base64, and RFC 5034 puts no line limit on responses.
+     */
+    static final int MAX_SASL_RESPONSE = 64 * 1024;
+
     private final Pop3Input input;
     private OutputStream out;
     private final ArrayDeque<String> awaitingReply = new ArrayDeque<>();
@@ -103,9 +109,13 @@ final class Pop3Channel {
     /** Reads the status line answering the oldest command that has none yet (or the greeting). */
     Pop3Reply reply() throws IOException {
         flush();
+        return status(input.readLine());
+    }
+
+    private Pop3Reply status(byte[] line) throws IOException {
         Pop3Reply reply;
         try {
-            reply = Pop3Reply.parse(input.readLine());
+            reply = Pop3Reply.parse(line);
         } catch (Pop3ProtocolException e) {
             throw input.broken(e);
         }
@@ -114,6 +124,53 @@ final class Pop3Channel {
             LOG.debug("S: {}", reply.line());
         }
         return reply;
+    }
+
+    /**
+     * A reply during AUTH (RFC 5034): a server challenge, or the status line that ends the exchange.
+     *
+     * @param challenge the base64 text after {@code "+ "} (possibly empty), or {@code null}
+     * @param status    the final {@code +OK} or {@code -ERR}, or {@code null}
+     */
+    record AuthReply(String challenge, Pop3Reply status) {
+    }
+
+    /** Reads the answer to AUTH or to a SASL response. */
+    AuthReply authReply() throws IOException {
+        flush();
+        byte[] line = input.readLine();
+        if (line.length > 0 && line[0] == '+' && (line.length == 1 || line[1] == ' ')) {
+            awaitingReply.poll();
+            String challenge = new String(line, StandardCharsets.ISO_8859_1).substring(1).trim();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("S: + {}", Pop3Reply.printable(challenge));
+            }
+            return new AuthReply(challenge, null);
+        }
+        return new AuthReply(null, status(line));
+    }
+
+    /**
+     * Queues one SASL response line (base64, {@code *} to cancel); it carries secrets, so the
+     * trace shows only {@code ****}.
+     */
+    void sendAuthResponse(String base64) throws IOException {
+        if (base64.length() + 2 > MAX_SASL_RESPONSE) {
+            throw new IllegalArgumentException("Refusing to send a SASL response of " + base64.length()
+                    + " octets, over the " + MAX_SASL_RESPONSE + " that pop3lite allows");
+        }
+        for (int c = 0; c < base64.length(); c++) {
+            char ch = base64.charAt(c);
+            if (ch == '\r' || ch == '\n' || ch == '\0') {
+                throw new IllegalArgumentException("Refusing to send a SASL response with a CR, LF or NUL character");
+            }
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("C: {}", base64.equals("*") ? "*" : "****");
+        }
+        out.write((base64 + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        awaitingReply.add("AUTH");
+        unflushed = true;
     }
 
     /**

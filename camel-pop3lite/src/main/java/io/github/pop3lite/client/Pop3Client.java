@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -48,6 +49,9 @@ public final class Pop3Client implements Closeable {
     static final int MAX_CAPA_LINES = 1_000;
     static final long MAX_CAPA_OCTETS = 64L * 1024;
 
+    /** Most challenges one AUTH exchange may have: SCRAM has two, the others one. */
+    private static final int MAX_SASL_ROUNDS = 10;
+
     /** Compiled once: String.split compiles a two-character pattern for every LIST and UIDL line. */
     private static final Pattern SPACES = Pattern.compile(" +");
 
@@ -57,6 +61,8 @@ public final class Pop3Client implements Closeable {
     private Pop3State state = Pop3State.AUTHORIZATION;
     private final Pop3Reply greeting;
     private Capabilities capabilities;
+    /** The last CAPA answer of the session, kept after login and QUIT reset {@link #capabilities}. */
+    private Capabilities lastCapabilities;
     private DotTerminatedInputStream openData;
     private boolean userAccepted;
 
@@ -138,6 +144,7 @@ public final class Pop3Client implements Closeable {
                 List<String> lines = new ArrayList<>();
                 listing(lines::add, MAX_CAPA_LINES, MAX_CAPA_OCTETS, true);
                 capabilities = Capabilities.parse(lines);
+                lastCapabilities = capabilities;
             } else if (reply.code() != null && reply.code() != ResponseCode.AUTH) {
                 throw refusal("CAPA", reply, false);
             } else {
@@ -145,6 +152,14 @@ public final class Pop3Client implements Closeable {
             }
         }
         return capabilities;
+    }
+
+    /**
+     * The capabilities of the last CAPA this session asked, without asking again (so also after
+     * login or QUIT); {@code null} when it never asked.
+     */
+    public Capabilities lastCapabilities() {
+        return lastCapabilities;
     }
 
     /**
@@ -182,39 +197,205 @@ public final class Pop3Client implements Closeable {
     }
 
     /**
-     * Logs in as the options say: APOP, USER/PASS, or APOP when possible ({@link AuthenticationMethod#AUTO}).
-     * A password goes out in clear only over TLS, to a loopback server, or with
+     * Logs in with a password as the options say: APOP, USER/PASS, a SASL mechanism, or the
+     * strongest safe one the server offers ({@link AuthenticationMethod#AUTO}; see
+     * {@link LoginChoice}). AUTO chooses from the server's CAPA reply when this session has asked
+     * for it ({@link #capabilities()}, which STLS does too); without one it keeps to APOP or
+     * USER/PASS, so call {@link #capabilities()} first to let it pick SCRAM or CRAM-MD5. A password
+     * goes out in clear only over TLS, to a loopback server, or with
      * {@link Pop3ClientOptions#allowPlaintextPassword()}.
      *
      * @throws Pop3AuthenticationException  when the server refuses the credentials
      * @throws Pop3TemporaryFailureException when the maildrop is busy or the server asks to wait
      * @throws Pop3SecurityException        when the login would expose the password
+     * @throws Pop3Exception                when the server does not offer the chosen SASL mechanism;
+     *                                      nothing was sent then
      */
     public void login(String user, String password) throws IOException {
         prepare("login", Pop3State.AUTHORIZATION);
-        boolean useApop = switch (options.authentication()) {
-            case AUTO -> !isEncrypted() && apopTimestamp().isPresent();
-            case APOP -> true;
-            case USER -> false;
-        };
-        if (useApop) {
-            if (apopTimestamp().isEmpty()) {
-                if (!options.apopFallback()) {
-                    throw new Pop3SecurityException("APOP login to POP3 server " + where() + " is not possible: its"
-                            + " greeting carries no valid APOP timestamp. Use authentication=user over TLS, or allow"
-                            + " the fallback to USER/PASS (apopFallback=true).");
-                }
-                LOG.warn("POP3 server {} offers no APOP timestamp in its greeting; trying USER/PASS instead", where());
-            } else {
-                try {
-                    apop(user, password);
-                    return;
-                } catch (Pop3AuthenticationException e) {
-                    if (!options.apopFallback()) {
-                        throw e;
+        AuthenticationMethod method = options.authentication();
+        if (method.usesAccessToken()) {
+            throw new IllegalArgumentException("authentication " + method + " logs in with an access token, not a"
+                    + " password: call login(user, AccessTokenProvider)");
+        }
+        if (method == AuthenticationMethod.AUTO) {
+            // the CAPA reply if the session asked for one; a caller who did not ask saves the round trip
+            Capabilities known = capabilities != null ? capabilities : Capabilities.UNKNOWN;
+            method = LoginChoice.forPassword(known, isEncrypted(), apopTimestamp().isPresent());
+            LOG.debug("Logging in to {} with {} (authentication=auto)", where(), method);
+        }
+        switch (method) {
+            case APOP -> apopLogin(user, password);
+            case USER -> {
+                user(user);
+                pass(password);
+            }
+            case PLAIN -> authenticate(SaslMechanism.plain(user, password));
+            case LOGIN -> authenticate(SaslMechanism.login(user, password));
+            case CRAM_MD5 -> authenticate(SaslMechanism.cramMd5(user, password));
+            case SCRAM_SHA_1 -> authenticate(SaslMechanism.scramSha1(user, password));
+            case SCRAM_SHA_256 -> authenticate(SaslMechanism.scramSha256(user, password));
+            default -> throw new IllegalStateException("no password login for " + method);
+        }
+    }
+
+    /**
+     * Logs in with an OAuth 2 access token: XOAUTH2, OAUTHBEARER, or with
+     * {@link AuthenticationMethod#AUTO} OAUTHBEARER when the server offers it, XOAUTH2 otherwise.
+     * The provider is asked for the token only after the server was found to offer the mechanism
+     * and the connection to be safe for it (the clear-text rule applies to tokens as to passwords).
+     *
+     * @throws Pop3AccessTokenException    when the provider fails or returns no token
+     * @throws Pop3AuthenticationException when the server refuses the token; the message carries the
+     *                                     server's RFC 7628 status (say, {@code invalid_token})
+     */
+    public void login(String user, AccessTokenProvider tokens) throws IOException {
+        prepare("login", Pop3State.AUTHORIZATION);
+        AuthenticationMethod method = options.authentication();
+        if (method == AuthenticationMethod.AUTO) {
+            method = LoginChoice.forToken(capabilities(), where());
+        } else if (!method.usesAccessToken()) {
+            throw new IllegalArgumentException("authentication " + method + " logs in with a password, not an access"
+                    + " token: use XOAUTH2, OAUTHBEARER or AUTO");
+        }
+        LoginChoice.requireOffered(method.saslName(), capabilities(), where());
+        checkPlaintextAllowed(isEncrypted(), isLoopback(), options.allowPlaintextPassword(), where(), user,
+                "the access token");
+        String token;
+        try {
+            token = tokens.accessToken(user);
+        } catch (Exception e) {
+            throw new Pop3AccessTokenException("The access token provider failed for user '" + user + "' ("
+                    + e.getClass().getName() + ": " + e.getMessage() + "); nothing was sent to POP3 server " + where(), e);
+        }
+        if (token == null || token.isBlank()) {
+            throw new Pop3AccessTokenException("The access token provider returned no token for user '" + user
+                    + "'; nothing was sent to POP3 server " + where(), null);
+        }
+        authenticate(method == AuthenticationMethod.XOAUTH2
+                ? SaslMechanism.xoauth2(user, token)
+                : SaslMechanism.oauthBearer(user, token, options.host(), options.port()));
+    }
+
+    /**
+     * Logs in with a SASL mechanism (RFC 5034 AUTH). The server must list it in CAPA (when it
+     * answers CAPA); the clear-text rule applies when the mechanism exposes the secret. The first
+     * response goes as {@link Pop3ClientOptions#saslInitialResponse()} says.
+     *
+     * @throws Pop3AuthenticationException when the server refuses; a bearer mechanism's error status is in the message
+     * @throws Pop3SecurityException       when the server fails to prove itself (SCRAM) or the secret would go in clear
+     */
+    public void authenticate(SaslMechanism mechanism) throws IOException {
+        prepare("AUTH", Pop3State.AUTHORIZATION);
+        String name = mechanism.name();
+        LoginChoice.requireOffered(name, capabilities(), where());
+        if (mechanism.exposesSecret()) {
+            checkPlaintextAllowed(isEncrypted(), isLoopback(), options.allowPlaintextPassword(), where(), null,
+                    "the " + name + " credentials");
+        }
+        byte[] initial = mechanism.initialResponse();
+        String encoded = initial == null ? null : initial.length == 0 ? "=" : Base64.getEncoder().encodeToString(initial);
+        boolean fits = encoded != null
+                && ("AUTH " + name + " " + encoded + "\r\n").length() <= Pop3Channel.MAX_COMMAND_LENGTH;
+        SaslInitialResponse mode = options.saslInitialResponse();
+        boolean twoLineFirst = mode == SaslInitialResponse.AUTO && name.equalsIgnoreCase("XOAUTH2");
+        boolean oneLine = fits && (mode == SaslInitialResponse.ALWAYS || mode == SaslInitialResponse.AUTO && !twoLineFirst);
+        AuthOutcome outcome = exchange(mechanism, encoded, oneLine);
+        if (!outcome.status().ok() && !outcome.challenged() && twoLineFirst && fits && outcome.status().code() == null) {
+            // refused before any credential went out: this server wants the initial response
+            LOG.debug("POP3 server {} refused AUTH {} without initial response; sending it on the AUTH line", where(), name);
+            outcome = exchange(mechanism, encoded, true);
+        }
+        Pop3Reply status = outcome.status();
+        if (!status.ok()) {
+            String detail = mechanism.failureDetail();
+            Pop3ReplyException refusal = refusal("AUTH " + name, status, true);
+            if (detail != null && refusal instanceof Pop3AuthenticationException) {
+                throw new Pop3AuthenticationException("AUTH " + name, status, detail);
+            }
+            throw refusal;
+        }
+        try {
+            mechanism.completed();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        enterTransaction();
+    }
+
+    /** How one AUTH exchange ended, and whether the server had sent any challenge before. */
+    private record AuthOutcome(Pop3Reply status, boolean challenged) {
+    }
+
+    private AuthOutcome exchange(SaslMechanism mechanism, String initial, boolean oneLine) throws IOException {
+        if (oneLine) {
+            channel.send("AUTH", 1, mechanism.name(), initial);
+        } else {
+            channel.send("AUTH", mechanism.name());
+        }
+        boolean initialPending = initial != null && !oneLine;
+        for (int round = 0; ; round++) {
+            Pop3Channel.AuthReply reply = channel.authReply();
+            if (reply.status() != null) {
+                return new AuthOutcome(reply.status(), round > 0);
+            }
+            if (round == MAX_SASL_ROUNDS) {
+                throw cancelled(new Pop3ProtocolException("POP3 server sent more than " + MAX_SASL_ROUNDS + " "
+                        + mechanism.name() + " challenges"));
+            }
+            String response;
+            try {
+                if (initialPending) {
+                    // RFC 5034: the initial response answers the server's first, empty challenge
+                    initialPending = false;
+                    response = initial.equals("=") ? "" : initial;
+                } else {
+                    byte[] challenge;
+                    try {
+                        challenge = Base64.getDecoder().decode(reply.challenge());
+                    } catch (IllegalArgumentException e) {
+                        throw new Pop3ProtocolException("POP3 server sent a " + mechanism.name()
+                                + " challenge that is not base64: '" + Pop3Reply.printable(reply.challenge()) + "'");
                     }
-                    LOG.debug("APOP refused by {} ({}); trying USER/PASS", where(), e.reply().line());
+                    response = Base64.getEncoder().encodeToString(mechanism.respond(challenge));
                 }
+            } catch (Pop3Exception e) {
+                throw cancelled(e);
+            }
+            channel.sendAuthResponse(response);
+        }
+    }
+
+    /** Cancels the AUTH exchange with {@code *} (RFC 5034) and closes the session: it cannot be trusted now. */
+    private <E extends IOException> E cancelled(E failure) {
+        try {
+            channel.sendAuthResponse("*");
+            channel.authReply();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return broken(failure);
+    }
+
+    /** APOP, then USER/PASS if that is allowed ({@link Pop3ClientOptions#apopFallback()}). */
+    private void apopLogin(String user, String password) throws IOException {
+        if (apopTimestamp().isEmpty()) {
+            if (!options.apopFallback()) {
+                throw new Pop3SecurityException("APOP login to POP3 server " + where() + " is not possible: its"
+                        + " greeting carries no valid APOP timestamp. Use authentication=user over TLS, or allow"
+                        + " the fallback to USER/PASS (apopFallback=true).");
+            }
+            LOG.warn("POP3 server {} offers no APOP timestamp in its greeting; trying USER/PASS instead", where());
+        } else {
+            try {
+                apop(user, password);
+                return;
+            } catch (Pop3AuthenticationException e) {
+                if (!options.apopFallback()) {
+                    throw e;
+                }
+                LOG.debug("APOP refused by {} ({}); trying USER/PASS", where(), e.reply().line());
             }
         }
         user(user);
@@ -500,19 +681,25 @@ public final class Pop3Client implements Closeable {
         checkPlaintextAllowed(isEncrypted(), isLoopback(), options.allowPlaintextPassword(), where(), user);
     }
 
+    static void checkPlaintextAllowed(boolean encrypted, boolean loopback, boolean allowed, String where, String user)
+            throws Pop3SecurityException {
+        checkPlaintextAllowed(encrypted, loopback, allowed, where, user, "the password");
+    }
+
     /**
      * The clear-text rule: a password goes out as it is only over TLS, to a server on this machine,
      * or when the user accepted the risk.
      *
-     * @param user the user name to name in the refusal, or {@code null}
+     * @param user   the user name to name in the refusal, or {@code null}
+     * @param secret what would be exposed, for example "the password" or "the access token"
      * @throws Pop3SecurityException when none of these holds
      */
-    static void checkPlaintextAllowed(boolean encrypted, boolean loopback, boolean allowed, String where, String user)
-            throws Pop3SecurityException {
+    static void checkPlaintextAllowed(boolean encrypted, boolean loopback, boolean allowed, String where, String user,
+            String secret) throws Pop3SecurityException {
         if (encrypted || loopback || allowed) {
             return;
         }
-        throw new Pop3SecurityException("Refusing to send the password" + (user == null ? "" : " of user '" + user + "'")
+        throw new Pop3SecurityException("Refusing to send " + secret + (user == null ? "" : " of user '" + user + "'")
                 + " in clear text to POP3 server " + where + ": the connection is not encrypted. Use security=tls"
                 + " (port 995) or security=starttls, or APOP if the server offers it, or set"
                 + " allowPlaintextPassword=true to accept that anyone on the network can read the password.");

@@ -20,6 +20,7 @@ public final class Pop3ClientOptions {
     private final AuthenticationMethod authentication;
     private final boolean apopFallback;
     private final boolean allowPlaintextPassword;
+    private final SaslInitialResponse saslInitialResponse;
 
     private Pop3ClientOptions(Builder b) {
         this.host = b.host;
@@ -32,6 +33,7 @@ public final class Pop3ClientOptions {
         this.authentication = b.authentication;
         this.apopFallback = b.apopFallback;
         this.allowPlaintextPassword = b.allowPlaintextPassword;
+        this.saslInitialResponse = b.saslInitialResponse;
     }
 
     /**
@@ -82,6 +84,10 @@ public final class Pop3ClientOptions {
         return allowPlaintextPassword;
     }
 
+    public SaslInitialResponse saslInitialResponse() {
+        return saslInitialResponse;
+    }
+
     public static final class Builder {
         private final String host;
         private int port;
@@ -93,6 +99,7 @@ public final class Pop3ClientOptions {
         private AuthenticationMethod authentication = AuthenticationMethod.AUTO;
         private boolean apopFallback = true;
         private boolean allowPlaintextPassword;
+        private SaslInitialResponse saslInitialResponse = SaslInitialResponse.AUTO;
 
         private Builder(String host) {
             Objects.requireNonNull(host, "host");
@@ -154,6 +161,12 @@ public final class Pop3ClientOptions {
         /** Allows sending a password in clear text to a host that is not loopback. Off by default. */
         public Builder allowPlaintextPassword(boolean allow) {
             this.allowPlaintextPassword = allow;
+            return this;
+        }
+
+        /** Where the first SASL response goes; {@link SaslInitialResponse#AUTO} by default. */
+        public Builder saslInitialResponse(SaslInitialResponse mode) {
+            this.saslInitialResponse = Objects.requireNonNull(mode, "saslInitialResponse");
             return this;
         }
 

@@ -3,7 +3,9 @@ package io.github.pop3lite.component;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.github.pop3lite.client.AccessTokenProvider;
 import io.github.pop3lite.client.AuthenticationMethod;
+import io.github.pop3lite.client.SaslInitialResponse;
 import io.github.pop3lite.client.Security;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
@@ -27,8 +29,17 @@ public class Pop3LiteConfiguration implements Cloneable {
     private String username;
     @UriParam(label = "security", secret = true)
     private String password;
-    @UriParam(label = "security", defaultValue = "auto", enums = "auto,apop,user")
+    @UriParam(label = "security", defaultValue = "auto",
+              enums = "auto,apop,user,plain,login,cram-md5,scram-sha-1,scram-sha-256,xoauth2,oauthbearer")
     private String authentication = "auto";
+    @UriParam(label = "security", secret = true)
+    private String accessToken;
+    @UriParam(label = "security")
+    private AccessTokenProvider accessTokenProvider;
+    @UriParam(label = "security,advanced", defaultValue = "auto", enums = "auto,always,never")
+    private String saslInitialResponse = "auto";
+    @UriParam(label = "consumer,advanced", defaultValue = "900000", javaType = "java.time.Duration")
+    private long loginBackoffMaxDelay = 900_000;
     @UriParam(label = "security", defaultValue = "true")
     private boolean apopFallback = true;
     @UriParam(label = "security", defaultValue = "false")
@@ -116,7 +127,12 @@ public class Pop3LiteConfiguration implements Cloneable {
     }
 
     AuthenticationMethod authenticationMethod() {
-        return parse(AuthenticationMethod.class, "authentication", authentication, "auto, apop or user");
+        return parse(AuthenticationMethod.class, "authentication", authentication,
+                "auto, apop, user, plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2 or oauthbearer");
+    }
+
+    SaslInitialResponse saslInitialResponseMode() {
+        return parse(SaslInitialResponse.class, "saslInitialResponse", saslInitialResponse, "auto, always or never");
     }
 
     Security securityMode() {
@@ -125,7 +141,8 @@ public class Pop3LiteConfiguration implements Cloneable {
 
     private static <E extends Enum<E>> E parse(Class<E> type, String option, String value, String choices) {
         try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+            // cram-md5 names CRAM_MD5
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("pop3lite: unknown " + option + " '" + value + "': use " + choices);
         }
@@ -180,11 +197,78 @@ public class Pop3LiteConfiguration implements Cloneable {
     }
 
     /**
-     * How to log in. auto: APOP when the greeting offers a timestamp and the connection is not encrypted,
-     * USER/PASS otherwise. apop: APOP only (see apopFallback). user: USER/PASS.
+     * How to log in. auto: the strongest method the server offers (CAPA SASL) that is safe on this connection:
+     * SCRAM-SHA-256, SCRAM-SHA-1, then without TLS CRAM-MD5 and APOP, then USER/PASS (or PLAIN, LOGIN when the
+     * server lists no USER); with accessToken or accessTokenProvider: OAUTHBEARER, else XOAUTH2. apop: APOP only
+     * (see apopFallback). user: USER/PASS. plain, login, cram-md5, scram-sha-1, scram-sha-256: that SASL mechanism
+     * with the password. xoauth2, oauthbearer: that SASL mechanism with the access token. A mechanism the server
+     * does not offer fails the poll before any credential is sent.
      */
     public void setAuthentication(String authentication) {
         this.authentication = authentication;
+    }
+
+    public String getAccessToken() {
+        return accessToken;
+    }
+
+    /**
+     * An OAuth 2 access token for xoauth2 or oauthbearer (Microsoft 365, Gmail). Tokens expire within about an
+     * hour, so a long-running route should use accessTokenProvider instead. Never logged.
+     */
+    public void setAccessToken(String accessToken) {
+        this.accessToken = accessToken;
+    }
+
+    public AccessTokenProvider getAccessTokenProvider() {
+        return accessTokenProvider;
+    }
+
+    /**
+     * A bean (io.github.pop3lite.client.AccessTokenProvider) asked for the OAuth 2 access token before every login,
+     * for xoauth2 or oauthbearer, so that a long-running route always logs in with a fresh token. A failure there
+     * fails the poll like a refused login.
+     */
+    public void setAccessTokenProvider(AccessTokenProvider accessTokenProvider) {
+        this.accessTokenProvider = accessTokenProvider;
+    }
+
+    public String getSaslInitialResponse() {
+        return saslInitialResponse;
+    }
+
+    /**
+     * Where the first SASL response goes. auto: on the AUTH line (RFC 5034), except XOAUTH2, which goes on a line of
+     * its own as Exchange Online requires, and again on the AUTH line if the server refuses that. always: on the
+     * AUTH line. never: on a line of its own. A response that would make the AUTH line longer than 255 octets always
+     * goes on its own line.
+     */
+    public void setSaslInitialResponse(String saslInitialResponse) {
+        this.saslInitialResponse = saslInitialResponse;
+    }
+
+    public long getLoginBackoffMaxDelay() {
+        return loginBackoffMaxDelay;
+    }
+
+    /**
+     * After a refused login the consumer skips polls: the n-th refusal in a row makes the next login wait delay x
+     * 2^n (at least 100 ms x 2^n), at most this long. The first successful login ends the backoff. Keeps a wrong
+     * password or a revoked token from locking the account.
+     */
+    public void setLoginBackoffMaxDelay(long loginBackoffMaxDelay) {
+        if (loginBackoffMaxDelay < 0) {
+            throw new IllegalArgumentException("pop3lite: loginBackoffMaxDelay must not be negative, was "
+                                               + loginBackoffMaxDelay);
+        }
+        this.loginBackoffMaxDelay = loginBackoffMaxDelay;
+    }
+
+    /** Whether the login uses an access token rather than the password. */
+    boolean usesAccessToken() {
+        AuthenticationMethod method = authenticationMethod();
+        return method.usesAccessToken()
+               || method == AuthenticationMethod.AUTO && (accessToken != null || accessTokenProvider != null);
     }
 
     public boolean isApopFallback() {

@@ -22,7 +22,6 @@ import javax.net.ssl.SSLContext;
 import io.github.pop3lite.client.MessageSize;
 import io.github.pop3lite.client.MessageUid;
 import io.github.pop3lite.client.PipelinedReply;
-import io.github.pop3lite.client.Pop3AuthenticationException;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.client.Pop3ReplyException;
@@ -73,6 +72,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private MailContentMapper contentMapper;
     /** Held while a poll runs, so that a stop can let it settle its Exchange, send its DELEs and QUIT first. */
     private final ReentrantLock polling = new ReentrantLock();
+    /** Backs logins off after a refusal and keeps the server's LOGIN-DELAY. */
+    private LoginPolicy loginPolicy;
     /** Listing parts of messages over maxMessageSize, reported once and skipped while they stay on the server. */
     private final Set<String> tooLarge = new HashSet<>();
 
@@ -105,14 +106,11 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             throw new IllegalArgumentException("pop3lite: the username option is required, for example"
                                                + " pop3lite:" + config.getHost() + "?username=alice&password=RAW(secret)");
         }
-        if (config.getPassword() == null) {
-            throw new IllegalArgumentException("pop3lite: the password option is required for user '"
-                                               + config.getUsername() + "'; write it as password=RAW(...) when it"
-                                               + " contains characters such as + or &");
-        }
         // validate the choices now, so that a typo fails the route's start rather than every poll
         config.authenticationMethod();
         config.securityMode();
+        config.saslInitialResponseMode();
+        LoginPolicy.validate(config);
         if (getExceptionHandler() instanceof LoggingExceptionHandler) {
             failureLogger = new PollFailureLogger(getExceptionHandler(),
                     "pop3lite consumer of " + config.getUsername() + "@" + server());
@@ -138,6 +136,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
         }
         ledger = getEndpoint().ledger();
+        loginPolicy = new LoginPolicy(config, "pop3lite consumer of " + config.getUsername() + "@" + server(),
+                server(), getEndpoint().getDelay(), System::nanoTime);
         contentMapper = MailContentMapper.of(config, getEndpoint().getCamelContext());
         ServiceHelper.startService(ledger.repository());
         if (!getEndpoint().getCamelContext().getStreamCachingStrategy().isSpoolEnabled()) {
@@ -186,6 +186,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private int pollSession() throws Exception {
         shutdownRunningTask = null;
         pendingExchanges = 0;
+        if (!loginPolicy.loginDue()) {
+            return 0;
+        }
         try (Pop3Client client = openSession()) {
             // the keys stored before the listing: only those may be forgotten when it does not show them
             Set<String> before = ledger.keys();
@@ -203,10 +206,6 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         } catch (Pop3TemporaryFailureException e) {
             throw new Pop3LiteException("POP3 server " + server() + " cannot serve the maildrop of '"
                                         + config.getUsername() + "' now: " + e.reply().line(), e);
-        } catch (Pop3AuthenticationException e) {
-            throw new Pop3LiteException("Login as '" + config.getUsername() + "' to POP3 server " + server()
-                                        + " refused (" + e.reply().line() + "). Check the username and password options",
-                    e);
         } catch (IOException e) {
             throw new Pop3LiteException("POP3 session as '" + config.getUsername() + "' with " + server()
                                         + " failed: " + e.getMessage(), e);
@@ -231,15 +230,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .authentication(config.authenticationMethod())
                 .apopFallback(config.isApopFallback())
                 .allowPlaintextPassword(config.isAllowPlaintextPassword())
+                .saslInitialResponse(config.saslInitialResponseMode())
                 .build();
     }
 
-    private Pop3Client openSession() throws IOException {
+    private Pop3Client openSession() throws IOException, Pop3LiteException {
         Pop3Client client = Pop3Client.connect(clientOptions());
         try {
-            client.login(config.getUsername(), config.getPassword());
+            loginPolicy.login(client);
             return client;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | Pop3LiteException | RuntimeException e) {
             client.close();
             throw e;
         }
@@ -300,7 +300,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     /** QUIT commits the deletions; any refused DELE or QUIT fails the poll, so that it is seen. */
     private void commit(Pop3Client client, List<String> problems) throws IOException, Pop3LiteException {
-        if (!client.quit()) {
+        boolean committed = client.quit();
+        loginPolicy.observe(client.lastCapabilities());
+        if (!committed) {
             problems.add("the server refused QUIT, so the deletions of this poll were not committed; those messages"
                          + " stay on the server and are deleted, without being routed again, at a later poll");
         }

@@ -78,7 +78,10 @@ class Pop3LiteComponentJsonTest {
         assertEquals(true, property("password").getBoolean("secret"));
         assertEquals("60000", String.valueOf(property("delay").get("defaultValue")));
         assertEquals("auto", property("authentication").getString("defaultValue"));
-        assertEquals(List.of("auto", "apop", "user"), property("authentication").getCollection("enum"));
+        assertEquals(List.of("auto", "apop", "user", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2",
+                "oauthbearer"), property("authentication").getCollection("enum"));
+        assertEquals(true, property("accessToken").getBoolean("secret"));
+        assertEquals("io.github.pop3lite.client.AccessTokenProvider", property("accessTokenProvider").getString("javaType"));
         assertEquals("none", property("security").getString("defaultValue"));
         assertEquals(List.of("none", "starttls", "tls"), property("security").getCollection("enum"));
         assertEquals(true, property("delete").getBoolean("defaultValue"));

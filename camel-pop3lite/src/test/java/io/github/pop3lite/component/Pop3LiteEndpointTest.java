@@ -43,7 +43,7 @@ class Pop3LiteEndpointTest extends CamelTestSupport {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "pop3lite:localhost?username=a&password=b&security=ssl | pop3lite: unknown security 'ssl': use none, starttls or tls",
-            "pop3lite:localhost?username=a&password=b&authentication=cram | pop3lite: unknown authentication 'cram': use auto, apop or user",
+            "pop3lite:localhost?username=a&password=b&authentication=cram | pop3lite: unknown authentication 'cram': use auto, apop, user, plain, login, cram-md5,",
             "pop3lite:localhost?password=b | pop3lite: the username option is required",
             "pop3lite:localhost?username=a | pop3lite: the password option is required for user 'a'",
             "pop3lite:::1:1110?username=a&password=b | pop3lite: write an IPv6 address in brackets",

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.github.pop3lite.component.ScriptedSessions.CAPA_BEFORE_LOGIN;
 import static io.github.pop3lite.component.ScriptedSessions.PASSWORD;
 import static io.github.pop3lite.component.ScriptedSessions.USER;
 import static io.github.pop3lite.component.ScriptedSessions.deleOk;
@@ -126,7 +127,12 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
     @ValueSource(strings = { "auto", "apop" })
     void apopSendsTheDigestOfTimestampAndPasswordWhenTheGreetingOffersIt(String authentication) throws Exception {
         Mail a = Mail.of(1, "uid-a");
-        Script script = expectApop(greetedWithTimestamp()).send("+OK maildrop ready\r\n");
+        Script greeted = greetedWithTimestamp();
+        if (authentication.equals("auto")) {
+            // no SASL offered: auto takes APOP on a connection without TLS
+            greeted.expect("CAPA").send(CAPA_BEFORE_LOGIN);
+        }
+        Script script = expectApop(greeted).send("+OK maildrop ready\r\n");
         script = quitOk(deleOk(retr(listed(script, a), a), a));
         ScriptedPop3Server server = pollOnce(script, "authentication=" + authentication);
         assertEquals(List.of("uid-a"), routedUids());
@@ -276,7 +282,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         CountDownLatch checked = new CountDownLatch(1);
         Script second = ScriptedPop3Server.script()
                 .step("wait until the test has checked the health", c -> checked.await(10, TimeUnit.SECONDS));
-        second.send("+OK ready\r\n").expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
+        second.send("+OK ready\r\n").expect("CAPA").send(CAPA_BEFORE_LOGIN).expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
         quitOk(deleOk(listed(second, a), a));
         ScriptedPop3Server server = serve(first, second);
         start(uri(server.port(), 2, ""));
@@ -306,7 +312,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         CountDownLatch checked = new CountDownLatch(1);
         Script second = ScriptedPop3Server.script()
                 .step("wait until the test has checked the health", c -> checked.await(10, TimeUnit.SECONDS));
-        second.send("+OK ready\r\n").expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
+        second.send("+OK ready\r\n").expect("CAPA").send(CAPA_BEFORE_LOGIN).expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
         quitOk(deleOk(listed(second, a), a));
         ScriptedPop3Server server = serve(first, second);
         start(uri(server.port(), 2, ""));
@@ -328,6 +334,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
     @ValueSource(strings = { "IN-USE", "LOGIN-DELAY", "SYS/TEMP" })
     void busyMaildropFailsThePollQuietlyAndCountsAgainstHealth(String code) throws Exception {
         Script script = ScriptedPop3Server.script().send("+OK ready\r\n")
+                .expect("CAPA").send(CAPA_BEFORE_LOGIN)
                 .expect("USER " + USER).send("+OK\r\n")
                 .expect("PASS " + PASSWORD).send("-ERR [" + code + "] try again later\r\n")
                 .expectClosed();
@@ -444,7 +451,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         server.awaitScriptDone(TIMEOUT);
 
         assertEquals("RETR 1", whileRouting.get(whileRouting.size() - 1), whileRouting.toString());
-        assertEquals(List.of("USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "DELE 1", "QUIT"),
+        assertEquals(List.of("CAPA", "USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "DELE 1", "QUIT"),
                 server.received());
     }
 
@@ -456,7 +463,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         start(uri(server.port(), 1, ""));
         server.awaitScriptDone(TIMEOUT);
         polls.awaitPolls(1);
-        assertEquals(List.of("USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "RETR 2", "DELE 1", "DELE 2",
+        assertEquals(List.of("CAPA", "USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "RETR 2", "DELE 1", "DELE 2",
                 "QUIT"), server.received());
         assertEquals(List.of("uid-a", "uid-b"), routedUids());
         assertEquals(List.of(a.text(), b.text()), getMockEndpoint("mock:out").getReceivedExchanges().stream()

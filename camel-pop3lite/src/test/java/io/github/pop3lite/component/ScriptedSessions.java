@@ -30,10 +30,14 @@ final class ScriptedSessions {
     private ScriptedSessions() {
     }
 
-    /** Greeting without APOP timestamp, then USER/PASS accepted. */
+    /** The server's answer to the CAPA that authentication=auto asks before login: no SASL, so USER/PASS. */
+    static final String CAPA_BEFORE_LOGIN = "+OK\r\nUSER\r\nUIDL\r\nTOP\r\n.\r\n";
+
+    /** Greeting without APOP timestamp, CAPA without SASL, then USER/PASS accepted. */
     static Script loggedIn() {
         return ScriptedPop3Server.script()
                 .send("+OK POP3 scripted server ready\r\n")
+                .expect("CAPA").send(CAPA_BEFORE_LOGIN)
                 .expect("USER " + USER).send("+OK\r\n")
                 .expect("PASS " + PASSWORD).send("+OK maildrop locked and ready\r\n");
     }

@@ -10,6 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +41,14 @@ final class Dovecot implements AutoCloseable {
     }
 
     static Dovecot start() throws Exception {
+        return start(null);
+    }
+
+    /**
+     * @param introspectionUrl where Dovecot's oauth2 passdb POSTs XOAUTH2 and OAUTHBEARER tokens (RFC 7662),
+     *                         or {@code null} for no token logins
+     */
+    static Dovecot start(String introspectionUrl) throws Exception {
         boolean required = "required".equals(System.getProperty("pop3lite.dovecot"));
         String missing = null;
         if (!Files.isExecutable(Path.of("/usr/sbin/dovecot"))) {
@@ -55,17 +65,22 @@ final class Dovecot implements AutoCloseable {
         }
         Path dir = Path.of("target", "dovecot").toAbsolutePath();
         Dovecot dovecot = new Dovecot(dir);
-        dovecot.script("start");
+        if (introspectionUrl == null) {
+            dovecot.script("start");
+        } else {
+            dovecot.script("start", introspectionUrl);
+        }
         try (Reader in = Files.newBufferedReader(dir.resolve("dovecot.properties"))) {
             dovecot.props.load(in);
         }
         return dovecot;
     }
 
-    private void script(String command) throws IOException, InterruptedException {
+    private void script(String command, String... more) throws IOException, InterruptedException {
         Path script = Path.of(System.getProperty("pop3lite.scripts", "../scripts"), "dovecot.sh");
-        Process process = new ProcessBuilder("bash", script.toString(), command, dir.toString())
-                .redirectErrorStream(true).start();
+        List<String> args = new ArrayList<>(List.of("bash", script.toString(), command, dir.toString()));
+        args.addAll(List.of(more));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("scripts/dovecot.sh " + command + " failed:\n" + output);
@@ -149,6 +164,11 @@ final class Dovecot implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Dovecot's log so far (logins, auth failures). */
+    String log() throws IOException {
+        return Files.readString(Path.of(props.getProperty("log")));
     }
 
     /** Number of messages in the user's maildir, as files. */
