@@ -30,6 +30,10 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         Pop3LiteComponent target = (Pop3LiteComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": getOrCreateConfiguration(target).setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "accesstokenprovider":
+        case "accessTokenProvider": getOrCreateConfiguration(target).setAccessTokenProvider(property(camelContext, io.github.pop3lite.client.AccessTokenProvider.class, value)); return true;
         case "allowplaintextpassword":
         case "allowPlaintextPassword": getOrCreateConfiguration(target).setAllowPlaintextPassword(property(camelContext, boolean.class, value)); return true;
         case "apopfallback":
@@ -54,6 +58,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "hostnameVerification": getOrCreateConfiguration(target).setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "loginbackoffmaxdelay":
+        case "loginBackoffMaxDelay": getOrCreateConfiguration(target).setLoginBackoffMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "mailboxid":
         case "mailboxId": getOrCreateConfiguration(target).setMailboxId(property(camelContext, java.lang.String.class, value)); return true;
         case "mapmailheaders":
@@ -67,6 +73,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "saslinitialresponse":
+        case "saslInitialResponse": getOrCreateConfiguration(target).setSaslInitialResponse(property(camelContext, java.lang.String.class, value)); return true;
         case "security": getOrCreateConfiguration(target).setSecurity(property(camelContext, java.lang.String.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
@@ -80,6 +88,10 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return java.lang.String.class;
+        case "accesstokenprovider":
+        case "accessTokenProvider": return io.github.pop3lite.client.AccessTokenProvider.class;
         case "allowplaintextpassword":
         case "allowPlaintextPassword": return boolean.class;
         case "apopfallback":
@@ -104,6 +116,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "loginbackoffmaxdelay":
+        case "loginBackoffMaxDelay": return long.class;
         case "mailboxid":
         case "mailboxId": return java.lang.String.class;
         case "mapmailheaders":
@@ -117,6 +131,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "password": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
+        case "saslinitialresponse":
+        case "saslInitialResponse": return java.lang.String.class;
         case "security": return java.lang.String.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
@@ -131,6 +147,10 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         Pop3LiteComponent target = (Pop3LiteComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return getOrCreateConfiguration(target).getAccessToken();
+        case "accesstokenprovider":
+        case "accessTokenProvider": return getOrCreateConfiguration(target).getAccessTokenProvider();
         case "allowplaintextpassword":
         case "allowPlaintextPassword": return getOrCreateConfiguration(target).isAllowPlaintextPassword();
         case "apopfallback":
@@ -155,6 +175,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "hostnameVerification": return getOrCreateConfiguration(target).isHostnameVerification();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
+        case "loginbackoffmaxdelay":
+        case "loginBackoffMaxDelay": return getOrCreateConfiguration(target).getLoginBackoffMaxDelay();
         case "mailboxid":
         case "mailboxId": return getOrCreateConfiguration(target).getMailboxId();
         case "mapmailheaders":
@@ -168,6 +190,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
+        case "saslinitialresponse":
+        case "saslInitialResponse": return getOrCreateConfiguration(target).getSaslInitialResponse();
         case "security": return getOrCreateConfiguration(target).getSecurity();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();

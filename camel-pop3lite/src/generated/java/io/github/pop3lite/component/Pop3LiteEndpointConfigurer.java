@@ -23,6 +23,10 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         Pop3LiteEndpoint target = (Pop3LiteEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": target.getConfiguration().setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "accesstokenprovider":
+        case "accessTokenProvider": target.getConfiguration().setAccessTokenProvider(property(camelContext, io.github.pop3lite.client.AccessTokenProvider.class, value)); return true;
         case "allowplaintextpassword":
         case "allowPlaintextPassword": target.getConfiguration().setAllowPlaintextPassword(property(camelContext, boolean.class, value)); return true;
         case "apopfallback":
@@ -54,6 +58,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
+        case "loginbackoffmaxdelay":
+        case "loginBackoffMaxDelay": target.getConfiguration().setLoginBackoffMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "mailboxid":
         case "mailboxId": target.getConfiguration().setMailboxId(property(camelContext, java.lang.String.class, value)); return true;
         case "mapmailheaders":
@@ -73,6 +79,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "repeatCount": target.setRepeatCount(property(camelContext, long.class, value)); return true;
         case "runlogginglevel":
         case "runLoggingLevel": target.setRunLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "saslinitialresponse":
+        case "saslInitialResponse": target.getConfiguration().setSaslInitialResponse(property(camelContext, java.lang.String.class, value)); return true;
         case "scheduledexecutorservice":
         case "scheduledExecutorService": target.setScheduledExecutorService(property(camelContext, java.util.concurrent.ScheduledExecutorService.class, value)); return true;
         case "scheduler": target.setScheduler(property(camelContext, java.lang.Object.class, value)); return true;
@@ -97,6 +105,10 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return java.lang.String.class;
+        case "accesstokenprovider":
+        case "accessTokenProvider": return io.github.pop3lite.client.AccessTokenProvider.class;
         case "allowplaintextpassword":
         case "allowPlaintextPassword": return boolean.class;
         case "apopfallback":
@@ -128,6 +140,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "initialdelay":
         case "initialDelay": return long.class;
+        case "loginbackoffmaxdelay":
+        case "loginBackoffMaxDelay": return long.class;
         case "mailboxid":
         case "mailboxId": return java.lang.String.class;
         case "mapmailheaders":
@@ -147,6 +161,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "repeatCount": return long.class;
         case "runlogginglevel":
         case "runLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "saslinitialresponse":
+        case "saslInitialResponse": return java.lang.String.class;
         case "scheduledexecutorservice":
         case "scheduledExecutorService": return java.util.concurrent.ScheduledExecutorService.class;
         case "scheduler": return java.lang.Object.class;
@@ -172,6 +188,10 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         Pop3LiteEndpoint target = (Pop3LiteEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return target.getConfiguration().getAccessToken();
+        case "accesstokenprovider":
+        case "accessTokenProvider": return target.getConfiguration().getAccessTokenProvider();
         case "allowplaintextpassword":
         case "allowPlaintextPassword": return target.getConfiguration().isAllowPlaintextPassword();
         case "apopfallback":
@@ -203,6 +223,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
+        case "loginbackoffmaxdelay":
+        case "loginBackoffMaxDelay": return target.getConfiguration().getLoginBackoffMaxDelay();
         case "mailboxid":
         case "mailboxId": return target.getConfiguration().getMailboxId();
         case "mapmailheaders":
@@ -222,6 +244,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "repeatCount": return target.getRepeatCount();
         case "runlogginglevel":
         case "runLoggingLevel": return target.getRunLoggingLevel();
+        case "saslinitialresponse":
+        case "saslInitialResponse": return target.getConfiguration().getSaslInitialResponse();
         case "scheduledexecutorservice":
         case "scheduledExecutorService": return target.getScheduledExecutorService();
         case "scheduler": return target.getScheduler();

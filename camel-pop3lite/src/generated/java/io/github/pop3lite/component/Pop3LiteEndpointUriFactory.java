@@ -23,7 +23,9 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(40);
+        Set<String> props = new HashSet<>(44);
+        props.add("accessToken");
+        props.add("accessTokenProvider");
         props.add("allowPlaintextPassword");
         props.add("apopFallback");
         props.add("attachments");
@@ -43,6 +45,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("initialDelay");
+        props.add("loginBackoffMaxDelay");
         props.add("mailboxId");
         props.add("mapMailHeaders");
         props.add("mapMessage");
@@ -54,6 +57,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("readTimeout");
         props.add("repeatCount");
         props.add("runLoggingLevel");
+        props.add("saslInitialResponse");
         props.add("scheduledExecutorService");
         props.add("scheduler");
         props.add("schedulerProperties");
@@ -65,7 +69,8 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("useFixedDelay");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(2);
+        Set<String> secretProps = new HashSet<>(3);
+        secretProps.add("accessToken");
         secretProps.add("password");
         secretProps.add("username");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
