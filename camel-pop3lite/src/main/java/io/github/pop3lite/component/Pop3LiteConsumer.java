@@ -220,6 +220,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .authentication(config.authenticationMethod())
                 .apopFallback(config.isApopFallback())
                 .allowPlaintextPassword(config.isAllowPlaintextPassword())
+                .pipelining(config.pipeliningMode()).pipeliningMemory(getEndpoint().pipeliningMemory())
                 .build();
     }
 
@@ -309,7 +310,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     @Override
     public int processBatch(Queue<Object> items) throws Exception {
         Pop3Client client = session;
-        boolean pipelining = client.capabilities().pipelining();
+        boolean pipelining = client.mayPipeline();
         int window = pipelining ? PIPELINE_MESSAGES : 1;
         // the DELEs of the messages routed since the last top-up go along with the RETRs, at most a window of them
         int commands = pipelining ? 2 * PIPELINE_MESSAGES : 1;

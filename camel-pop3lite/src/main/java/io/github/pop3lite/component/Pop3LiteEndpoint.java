@@ -1,5 +1,6 @@
 package io.github.pop3lite.component;
 
+import io.github.pop3lite.client.PipeliningMemory;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -31,6 +32,8 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
     @UriParam
     private Pop3LiteConfiguration configuration;
     private IdempotentRepository defaultRepository;
+    /** The pipelining probe's verdict on the server, kept across polls and route restarts. */
+    private final PipeliningMemory pipeliningMemory = new PipeliningMemory();
 
     public Pop3LiteEndpoint(String uri, Pop3LiteComponent component, Pop3LiteConfiguration configuration) {
         super(uri, component);
@@ -61,6 +64,10 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
             defaultRepository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_REPOSITORY_SIZE);
         }
         return defaultRepository;
+    }
+
+    PipeliningMemory pipeliningMemory() {
+        return pipeliningMemory;
     }
 
     @Override
