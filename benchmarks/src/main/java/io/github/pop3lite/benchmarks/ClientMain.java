@@ -8,15 +8,23 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /**
  * One client in a JVM of its own (started by the harness with the -Xmx under test), driven over stdin/stdout:
@@ -33,11 +41,15 @@ import org.apache.camel.impl.DefaultCamelContext;
  * keeps in a log file.
  *
  * <p>Arguments, as key=value: client (pop3lite, camel-mail, raw), host, port, user, password, expect (messages),
- * window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}).
+ * window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}), truststore (a PKCS12 file with the server's
+ * certificate: the connection is then implicit TLS).
  */
 public final class ClientMain {
 
     static final String PREFIX = "@@ ";
+
+    /** Of the trust store the harness writes for POP3S; it holds a public certificate only. */
+    static final String TRUSTSTORE_PASSWORD = "changeit";
 
     private final PrintStream protocol;
     private final String client;
@@ -48,6 +60,7 @@ public final class ClientMain {
     private final int expect;
     private final int window;
     private final String options;
+    private final String truststore;
 
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong octets = new AtomicLong();
@@ -63,6 +76,7 @@ public final class ClientMain {
         this.expect = Integer.parseInt(args.getOrDefault("expect", "0"));
         this.window = Integer.parseInt(args.getOrDefault("window", "256"));
         this.options = args.getOrDefault("options", "");
+        this.truststore = args.get("truststore");
     }
 
     public static void main(String[] argv) throws Exception {
@@ -152,6 +166,12 @@ public final class ClientMain {
                                  + "&delete=true&initialDelay=0&delay=10";
             default -> throw new IllegalArgumentException("unknown client '" + client + "'");
         };
+        context = new DefaultCamelContext();
+        if (truststore != null && "pop3lite".equals(client)) {
+            context.getRegistry().bind("benchTls", sslContextParameters(truststore));
+            // the certificate names localhost; the harness connects to 127.0.0.1
+            uri += "&security=tls&sslContextParameters=#benchTls&hostnameVerification=false";
+        }
         if (!options.isEmpty()) {
             uri += "&" + options;
         }
@@ -206,7 +226,8 @@ public final class ClientMain {
         if ("raw".equals(client)) {
             Thread session = new Thread(() -> {
                 try {
-                    RawPop3Client.Result result = new RawPop3Client(host, port, window).drain(user, password);
+                    RawPop3Client.Result result = new RawPop3Client(host, port, window,
+                            truststore == null ? null : sslContext(truststore).getSocketFactory()).drain(user, password);
                     count.set(result.messages());
                     octets.set(result.octets());
                     say("ROUTED " + result.messages() + " " + result.octets());
@@ -218,6 +239,30 @@ public final class ClientMain {
             return;
         }
         context.getRouteController().startRoute("bench");
+    }
+
+    private static SSLContextParameters sslContextParameters(String truststore) {
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setResource("file:" + truststore);
+        store.setPassword(TRUSTSTORE_PASSWORD);
+        store.setType("PKCS12");
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setKeyStore(store);
+        SSLContextParameters parameters = new SSLContextParameters();
+        parameters.setTrustManagers(trust);
+        return parameters;
+    }
+
+    private static SSLContext sslContext(String truststore) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(truststore))) {
+            store.load(in, TRUSTSTORE_PASSWORD.toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private void stop() throws Exception {

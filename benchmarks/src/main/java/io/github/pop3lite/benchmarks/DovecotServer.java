@@ -94,6 +94,16 @@ final class DovecotServer implements MailServer {
     }
 
     @Override
+    public int tlsPort() {
+        return Integer.parseInt(props.getProperty("pop3s.port"));
+    }
+
+    @Override
+    public Path certificate() {
+        return Path.of(props.getProperty("cert"));
+    }
+
+    @Override
     public String user() {
         return USER;
     }

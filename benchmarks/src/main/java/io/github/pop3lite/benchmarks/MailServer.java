@@ -1,6 +1,7 @@
 package io.github.pop3lite.benchmarks;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /** The POP3 server the clients drain: a private Dovecot, or GreenMail in this JVM when Dovecot is not available. */
 interface MailServer extends AutoCloseable {
@@ -11,6 +12,16 @@ interface MailServer extends AutoCloseable {
     String host();
 
     int port();
+
+    /** The implicit-TLS (POP3S) port. */
+    default int tlsPort() {
+        throw new UnsupportedOperationException(description() + " has no POP3S port here");
+    }
+
+    /** The server's self-signed certificate (PEM), for the clients' trust store on POP3S. */
+    default Path certificate() {
+        throw new UnsupportedOperationException(description() + " has no POP3S port here");
+    }
 
     String user();
 

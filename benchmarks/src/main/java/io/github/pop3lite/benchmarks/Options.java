@@ -9,9 +9,9 @@ import java.util.Locale;
 /** The harness's command line. */
 final class Options {
 
-    static final List<String> ALL_CLIENTS = List.of("pop3lite", "camel-mail", "raw");
+    static final List<String> ALL_CLIENTS = List.of("pop3lite", "camel-mail", "raw", "mpop");
 
-    List<String> workloads = List.of("a", "b", "c", "d");
+    List<String> workloads = Workload.KEYS;
     List<String> clients = ALL_CLIENTS;
     int runs = 5;
     int warmup = 10;
@@ -38,13 +38,18 @@ final class Options {
             Drains a POP3 maildrop with the pop3lite consumer, the camel-mail pop3 consumer and a raw pipelined
             socket client, each in a JVM of its own, and prints a markdown table of medians.
 
-              --workloads a,b,c,d         a: 2,000 x 2 KiB; b: 200 x 100 KiB; c: 1 x 200 MiB;
-                                          d: a through a proxy adding --latency-ms each way   (default: all)
-              --clients LIST              pop3lite,camel-mail,raw                             (default: all)
+              --workloads a,b,...,g       a: 2,000 x 2 KiB; b: 200 x 100 KiB; c: 1 x 200 MiB;
+                                          d: a through a proxy adding --latency-ms each way;
+                                          e: d with PIPELINING removed from CAPA;
+                                          f: a through a proxy that writes each reply in two pieces
+                                             with Nagle on, PIPELINING removed from CAPA;
+                                          g: a over implicit TLS (POP3S)                      (default: all)
+              --clients LIST              pop3lite,camel-mail,raw,mpop (mpop: on a and e only,
+                                          with --pipelining=auto and on)                      (default: all)
               --runs N                    measured runs of each client on each workload       (default: 5)
               --warmup N                  unmeasured runs first, in the same JVM              (default: 10)
                                           (camel-mail: on a and b only)
-              --camel-mail-slow-runs N    runs of camel-mail on c and d, which take minutes   (default: 1)
+              --camel-mail-slow-runs N    runs of camel-mail on c to f, which take minutes    (default: 1)
               --heap-pop3lite SIZE        -Xmx of the pop3lite JVM, every workload            (default: 64m)
               --heap-raw SIZE             -Xmx of the raw client's JVM                        (default: 64m)
               --heap-camel-mail SIZE      -Xmx of camel-mail's JVM on a, b and d              (default: 256m)
@@ -89,7 +94,7 @@ final class Options {
                 value = args[++i];
             }
             switch (arg) {
-                case "--workloads" -> o.workloads = list(value, List.of("a", "b", "c", "d"), "workload");
+                case "--workloads" -> o.workloads = list(value, Workload.KEYS, "workload");
                 case "--clients" -> o.clients = list(value, ALL_CLIENTS, "client");
                 case "--runs" -> o.runs = positive(arg, value);
                 case "--warmup" -> o.warmup = Integer.parseInt(value);

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The physical limit: a POP3 client that does nothing but move bytes. It logs in with USER/PASS, asks STAT, then
@@ -23,6 +25,8 @@ final class RawPop3Client {
     private final String host;
     private final int port;
     private final int window;
+    /** For implicit TLS; {@code null} for plain TCP. */
+    private final SSLSocketFactory tls;
 
     private Socket socket;
     private InputStream in;
@@ -32,9 +36,14 @@ final class RawPop3Client {
     private int lim;
 
     RawPop3Client(String host, int port, int window) {
+        this(host, port, window, null);
+    }
+
+    RawPop3Client(String host, int port, int window, SSLSocketFactory tls) {
         this.host = host;
         this.port = port;
         this.window = Math.max(1, window);
+        this.tls = tls;
     }
 
     Result drain(String user, String password) throws IOException {
@@ -43,6 +52,11 @@ final class RawPop3Client {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(120_000);
             socket.connect(new InetSocketAddress(host, port), 30_000);
+            if (tls != null) {
+                SSLSocket ssl = (SSLSocket) tls.createSocket(socket, host, port, true);
+                ssl.startHandshake();
+                socket = ssl;
+            }
             in = socket.getInputStream();
             out = socket.getOutputStream();
             expectOk(statusLine(), "greeting");

@@ -5,20 +5,44 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What is in the maildrop at the start of a run, and whether the client reaches the server through the
- * {@link LatencyProxy}.
+ * What is in the maildrop at the start of a run, and how the client reaches the server.
  *
- * @param key       a, b, c or d
+ * @param key       a to g
  * @param count     number of messages
  * @param size      octets of each message, exactly as the server sends them (CRLF line ends)
- * @param latencyMs delay added in each direction by the proxy, 0 for a direct connection
+ * @param latencyMs delay added in each direction by the {@link LatencyProxy}, 0 for none
+ * @param link      the way to the server
  */
-record Workload(String key, int count, long size, int latencyMs) {
+record Workload(String key, int count, long size, int latencyMs, Link link) {
+
+    /** The way from the client to the server. */
+    enum Link {
+        /** Straight to the server's plain port, or through the latency proxy when latencyMs is above 0. */
+        PLAIN,
+        /** Through the {@link LatencyProxy}, which also removes PIPELINING from the CAPA reply. */
+        NO_PIPELINING,
+        /**
+         * Through the proxy without delay: PIPELINING removed from CAPA, and each chunk the server sends written
+         * to the client as its first line and the rest, in two writes, with Nagle's algorithm on.
+         */
+        PIECES,
+        /** Straight to the server's implicit-TLS port (POP3S). */
+        TLS
+    }
+
+    Workload(String key, int count, long size, int latencyMs) {
+        this(key, count, size, latencyMs, Link.PLAIN);
+    }
+
+    static final List<String> KEYS = List.of("a", "b", "c", "d", "e", "f", "g");
 
     static final long KB = 1024;
     static final long MB = 1024 * 1024;
 
-    /** The four workloads of issue 5; {@code quick} divides counts and the large size by 10, for trying the harness. */
+    /**
+     * The workloads of issues 5 (a to d) and 12 (e to g); {@code quick} divides counts and the large size by 10, for
+     * trying the harness.
+     */
     static List<Workload> all(boolean quick, int latencyMs) {
         int div = quick ? 10 : 1;
         List<Workload> list = new ArrayList<>();
@@ -26,6 +50,9 @@ record Workload(String key, int count, long size, int latencyMs) {
         list.add(new Workload("b", 200 / div, 100 * KB, 0));
         list.add(new Workload("c", 1, 200 * MB / div, 0));
         list.add(new Workload("d", 2000 / div, 2 * KB, latencyMs));
+        list.add(new Workload("e", 2000 / div, 2 * KB, latencyMs, Link.NO_PIPELINING));
+        list.add(new Workload("f", 2000 / div, 2 * KB, 0, Link.PIECES));
+        list.add(new Workload("g", 2000 / div, 2 * KB, 0, Link.TLS));
         return list;
     }
 
@@ -33,14 +60,19 @@ record Workload(String key, int count, long size, int latencyMs) {
         return count * size;
     }
 
-    /** Which generated files this workload needs; d shares a's. */
+    /** Which generated files this workload needs; d to g share a's. */
     String dataKey() {
         return count + "x" + size;
     }
 
     String describe() {
         String what = String.format(Locale.ROOT, "%,d message%s of %s", count, count == 1 ? "" : "s", human(size));
-        return latencyMs > 0 ? what + ", through a proxy adding " + latencyMs + " ms each way" : what;
+        return what + switch (link) {
+            case PLAIN -> latencyMs > 0 ? ", through a proxy adding " + latencyMs + " ms each way" : "";
+            case NO_PIPELINING -> ", through a proxy adding " + latencyMs + " ms each way and hiding PIPELINING";
+            case PIECES -> ", replies written in pieces with Nagle on, PIPELINING hidden";
+            case TLS -> ", implicit TLS";
+        };
     }
 
     static String human(long bytes) {

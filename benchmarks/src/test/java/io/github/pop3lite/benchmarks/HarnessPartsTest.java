@@ -180,5 +180,17 @@ class HarnessPartsTest {
         assertEquals(2, Measurement.median(List.of(1L, 3L)));
         assertEquals(2_000, Workload.all(false, 10).get(0).count());
         assertEquals(200L * 1024 * 1024, Workload.all(false, 10).get(2).totalBytes());
+        assertEquals(Workload.KEYS, Workload.all(false, 10).stream().map(Workload::key).toList());
+    }
+
+    @Test
+    void theProxyTakesPipeliningOutOfAWholeCapaReplyOnly() {
+        byte[] partial = "+OK\r\nTOP\r\nPIPELINING\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertNull(LatencyProxy.withoutPipelining(partial));
+        byte[] whole = "+OK\r\nTOP\r\npipelining\r\nUIDL\r\n.\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("+OK\r\nTOP\r\nUIDL\r\n.\r\n",
+                new String(LatencyProxy.withoutPipelining(whole), StandardCharsets.ISO_8859_1));
+        byte[] refused = "-ERR no\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertArrayEquals(refused, LatencyProxy.withoutPipelining(refused));
     }
 }

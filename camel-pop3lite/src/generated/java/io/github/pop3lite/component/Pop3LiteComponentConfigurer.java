@@ -71,6 +71,7 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "pipelining": getOrCreateConfiguration(target).setPipelining(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "saslinitialresponse":
@@ -129,6 +130,7 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
         case "password": return java.lang.String.class;
+        case "pipelining": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
         case "saslinitialresponse":
@@ -188,6 +190,7 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "pipelining": return getOrCreateConfiguration(target).getPipelining();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
         case "saslinitialresponse":

@@ -71,6 +71,7 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "pipelining": target.getConfiguration().setPipelining(property(camelContext, java.lang.String.class, value)); return true;
         case "pollstrategy":
         case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
         case "readtimeout":
@@ -153,6 +154,7 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
         case "password": return java.lang.String.class;
+        case "pipelining": return java.lang.String.class;
         case "pollstrategy":
         case "pollStrategy": return org.apache.camel.spi.PollingConsumerPollStrategy.class;
         case "readtimeout":
@@ -236,6 +238,7 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
         case "password": return target.getConfiguration().getPassword();
+        case "pipelining": return target.getConfiguration().getPipelining();
         case "pollstrategy":
         case "pollStrategy": return target.getPollStrategy();
         case "readtimeout":

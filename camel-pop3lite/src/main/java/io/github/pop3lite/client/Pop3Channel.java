@@ -174,6 +174,15 @@ final class Pop3Channel {
     }
 
     /**
+     * Whether the next reply's line is here, or arrives before the deadline. A deadline that passes leaves
+     * the session as it was: the reply may still be read with {@link #reply()}.
+     */
+    boolean replyArrivesBy(long deadlineNanos) throws IOException {
+        flush();
+        return input.awaitLine(deadlineNanos);
+    }
+
+    /**
      * Reads one line of a multi-line listing (CAPA, LIST, UIDL), with the stuffed dot removed.
      *
      * @return the line, or {@code null} at the terminating {@code "."}

@@ -65,12 +65,16 @@ public final class Pop3Client implements Closeable {
     private Capabilities lastCapabilities;
     private DotTerminatedInputStream openData;
     private boolean userAccepted;
+    /** This session's pipelining verdict, once {@link #mayPipeline()} decided it. */
+    private Boolean pipelining;
+    /** Whether the session pipelines on the probe's verdict rather than on the server's word. */
+    private boolean pipeliningOnProbe;
 
     private Pop3Client(Pop3ClientOptions options, Socket socket) throws IOException {
         this.options = options;
         this.socket = socket;
         Pop3Input input = new Pop3Input(socket.getInputStream(), socket, options.readTimeout().toMillis());
-        input.onBroken(this::close);
+        input.onBroken(this::abandon);
         this.channel = new Pop3Channel(input, socket.getOutputStream());
         this.greeting = channel.reply();
     }
@@ -447,15 +451,15 @@ public final class Pop3Client implements Closeable {
         return new MaildropStatus(parseCount(words[0], "STAT"), parseSize(words[1], "STAT"));
     }
 
-    /** LIST: the size of every message not marked deleted. */
-    public List<MessageSize> list() throws IOException {
+    /** LIST: the size of every message not marked deleted, kept compact (a million messages take 12 MB). */
+    public MessageSizeList list() throws IOException {
         prepare("LIST", Pop3State.TRANSACTION);
         channel.send("LIST");
         expectOk("LIST", false);
-        List<MessageSize> sizes = new ArrayList<>();
+        MessageSizeList sizes = new MessageSizeList();
         listing(line -> {
             String[] words = fields(line, 2, "LIST");
-            sizes.add(new MessageSize(parseNumber(words[0], "LIST"), parseSize(words[1], "LIST")));
+            sizes.add(parseNumber(words[0], "LIST"), parseSize(words[1], "LIST"));
         });
         return sizes;
     }
@@ -470,15 +474,15 @@ public final class Pop3Client implements Closeable {
         return parseSize(words[1], "LIST");
     }
 
-    /** UIDL: the unique id of every message not marked deleted. */
-    public List<MessageUid> uidl() throws IOException {
+    /** UIDL: the unique id of every message not marked deleted, kept compact (see {@link MessageUidList}). */
+    public MessageUidList uidl() throws IOException {
         prepare("UIDL", Pop3State.TRANSACTION);
         channel.send("UIDL");
         expectOk("UIDL", false);
-        List<MessageUid> uids = new ArrayList<>();
+        MessageUidList uids = new MessageUidList();
         listing(line -> {
             String[] words = fields(line, 2, "UIDL");
-            uids.add(new MessageUid(parseNumber(words[0], "UIDL"), parseUid(words[1])));
+            uids.add(parseNumber(words[0], "UIDL"), parseUid(words[1]));
         });
         return uids;
     }
@@ -521,11 +525,62 @@ public final class Pop3Client implements Closeable {
     }
 
     /**
+     * Whether this session may send several commands ahead of their replies ({@link #sendRetr},
+     * {@link #sendDele}), as {@link Pop3ClientOptions#pipelining()} says; decided once per session, in
+     * the TRANSACTION state. With {@link Pipelining#AUTO} and a server that does not announce
+     * PIPELINING, this sends two NOOPs in one write unless {@link Pop3ClientOptions#pipeliningMemory()}
+     * already holds a verdict, and keeps the verdict there.
+     *
+     * @throws Pop3Exception when the probe's connection fails or its second reply does not come within
+     *                       readTimeout: the session is then closed, and the next ones with this memory
+     *                       send one command at a time
+     */
+    public boolean mayPipeline() throws IOException {
+        if (pipelining == null) {
+            prepare("the pipelining probe", Pop3State.TRANSACTION);
+            pipelining = decidePipelining();
+        }
+        return pipelining;
+    }
+
+    private boolean decidePipelining() throws IOException {
+        Pipelining mode = options.pipelining();
+        if (mode == Pipelining.OFF) {
+            return false;
+        }
+        if (capabilities().pipelining()) {
+            return true;
+        }
+        if (mode == Pipelining.ANNOUNCED) {
+            return false;
+        }
+        PipeliningMemory memory = options.pipeliningMemory();
+        Optional<Boolean> known = memory.verdict();
+        if (known.isEmpty()) {
+            boolean accepted;
+            try {
+                accepted = PipeliningProbe.run(channel, options.pipeliningProbeTimeout());
+            } catch (IOException e) {
+                memory.probed(false);
+                throw new Pop3Exception("POP3 server " + where() + " failed the pipelining probe (two NOOPs in one"
+                        + " write): " + e.getMessage() + ". This session is closed; the next ones send one command"
+                        + " at a time", e);
+            }
+            memory.probed(accepted);
+            LOG.debug("POP3 server {} does not announce PIPELINING; {} two NOOPs sent together", where(),
+                    accepted ? "it answered" : "it did not answer promptly");
+            known = Optional.of(accepted);
+        }
+        pipeliningOnProbe = known.get();
+        return known.get();
+    }
+
+    /**
      * Sends RETR n without waiting for the replies to earlier commands (RFC 2449 PIPELINING). The
-     * reply comes from {@link #readReply()}, in the order the commands were sent. Unless the server
-     * announced PIPELINING in its last CAPA reply ({@link #capabilities()}, asked after login), only
-     * one command may wait for its reply at a time, because some servers throw away commands that
-     * arrive before they asked for them.
+     * reply comes from {@link #readReply()}, in the order the commands were sent. Unless
+     * {@link #mayPipeline()} allowed it (or, before that was asked, the server announced PIPELINING in
+     * its last CAPA reply), only one command may wait for its reply at a time, because some servers
+     * throw away commands that arrive before they asked for them.
      */
     public void sendRetr(int number) throws IOException {
         sendAhead("RETR", number);
@@ -542,9 +597,12 @@ public final class Pop3Client implements Closeable {
             throw new IllegalStateException("POP3 " + command + " is not allowed in state " + state);
         }
         // capabilities as last asked: CAPA itself cannot be sent while replies are pending
-        if (channel.awaitingReply() > 0 && (capabilities == null || !capabilities.pipelining())) {
-            throw new IllegalStateException("POP3 server " + where() + " did not announce PIPELINING: read the"
-                    + " reply to the previous command before sending " + command);
+        boolean allowed = pipelining != null
+                ? pipelining
+                : options.pipelining() != Pipelining.OFF && capabilities != null && capabilities.pipelining();
+        if (channel.awaitingReply() > 0 && !allowed) {
+            throw new IllegalStateException("POP3 server " + where() + " did not announce PIPELINING and"
+                    + " mayPipeline() did not allow it: read the reply to the previous command before sending " + command);
         }
         channel.send(command, n);
     }
@@ -618,6 +676,8 @@ public final class Pop3Client implements Closeable {
             if (!reply.ok()) {
                 LOG.warn("POP3 server {} answered QUIT with {}: deletions of this session may not be committed",
                         where(), reply.line());
+            } else if (pipeliningOnProbe) {
+                options.pipeliningMemory().pipelinedSessionSucceeded();
             }
             return reply.ok();
         } finally {
@@ -639,9 +699,18 @@ public final class Pop3Client implements Closeable {
     private <E extends IOException> E broken(E failure) {
         if (state != Pop3State.CLOSED) {
             LOG.debug("Closing the POP3 session with {} after: {}", where(), failure.getMessage());
-            close();
+            abandon();
         }
         return failure;
+    }
+
+    /** Closes a failed session; one that pipelined on the probe's verdict has the server probed again. */
+    private void abandon() {
+        if (pipeliningOnProbe) {
+            pipeliningOnProbe = false;
+            options.pipeliningMemory().pipelinedSessionFailed();
+        }
+        close();
     }
 
     private void enterTransaction() {

@@ -21,6 +21,9 @@ public final class Pop3ClientOptions {
     private final boolean apopFallback;
     private final boolean allowPlaintextPassword;
     private final SaslInitialResponse saslInitialResponse;
+    private final Pipelining pipelining;
+    private final PipeliningMemory pipeliningMemory;
+    private final Duration pipeliningProbeTimeout;
 
     private Pop3ClientOptions(Builder b) {
         this.host = b.host;
@@ -34,6 +37,9 @@ public final class Pop3ClientOptions {
         this.apopFallback = b.apopFallback;
         this.allowPlaintextPassword = b.allowPlaintextPassword;
         this.saslInitialResponse = b.saslInitialResponse;
+        this.pipelining = b.pipelining;
+        this.pipeliningMemory = b.pipeliningMemory != null ? b.pipeliningMemory : new PipeliningMemory();
+        this.pipeliningProbeTimeout = b.pipeliningProbeTimeout;
     }
 
     /**
@@ -88,6 +94,19 @@ public final class Pop3ClientOptions {
         return saslInitialResponse;
     }
 
+    public Pipelining pipelining() {
+        return pipelining;
+    }
+
+    /** What the pipelining probe found out about the server, shared by the sessions of these options. */
+    public PipeliningMemory pipeliningMemory() {
+        return pipeliningMemory;
+    }
+
+    public Duration pipeliningProbeTimeout() {
+        return pipeliningProbeTimeout;
+    }
+
     public static final class Builder {
         private final String host;
         private int port;
@@ -100,6 +119,9 @@ public final class Pop3ClientOptions {
         private boolean apopFallback = true;
         private boolean allowPlaintextPassword;
         private SaslInitialResponse saslInitialResponse = SaslInitialResponse.AUTO;
+        private Pipelining pipelining = Pipelining.AUTO;
+        private PipeliningMemory pipeliningMemory;
+        private Duration pipeliningProbeTimeout = Duration.ofSeconds(1);
 
         private Builder(String host) {
             Objects.requireNonNull(host, "host");
@@ -167,6 +189,27 @@ public final class Pop3ClientOptions {
         /** Where the first SASL response goes; {@link SaslInitialResponse#AUTO} by default. */
         public Builder saslInitialResponse(SaslInitialResponse mode) {
             this.saslInitialResponse = Objects.requireNonNull(mode, "saslInitialResponse");
+            return this;
+        }
+
+        /** When commands may be sent ahead of their replies; {@link Pipelining#AUTO} by default. */
+        public Builder pipelining(Pipelining pipelining) {
+            this.pipelining = Objects.requireNonNull(pipelining, "pipelining");
+            return this;
+        }
+
+        /**
+         * Where the verdict of the pipelining probe is kept: pass the same one to every session with a
+         * server, so that it is probed once. By default each built options object has its own.
+         */
+        public Builder pipeliningMemory(PipeliningMemory memory) {
+            this.pipeliningMemory = Objects.requireNonNull(memory, "pipeliningMemory");
+            return this;
+        }
+
+        /** How soon after the first NOOP's reply the probe wants the second one; 1 second by default. */
+        public Builder pipeliningProbeTimeout(Duration timeout) {
+            this.pipeliningProbeTimeout = positive(timeout, "pipeliningProbeTimeout");
             return this;
         }
 

@@ -32,6 +32,8 @@ final class Pop3Input {
     private int pos;
     private int limit;
     private Runnable onBroken = () -> { };
+    /** Whether quick ACKs are to be armed before each read: until the platform turns out not to have them. */
+    private boolean quickAck = true;
 
     /**
      * @param socket        whose read timeout is adjusted to each deadline; {@code null} when the
@@ -91,6 +93,11 @@ final class Pop3Input {
      * @return whether any byte arrived; {@code false} at end of stream
      */
     boolean fill(long deadlineNanos) throws IOException {
+        return fill(deadlineNanos, true);
+    }
+
+    /** As {@link #fill(long)}; {@code breakOnTimeout} false: the deadline passing throws a timeout but leaves the session intact. */
+    private boolean fill(long deadlineNanos, boolean breakOnTimeout) throws IOException {
         if (pos == limit) {
             pos = 0;
             limit = 0;
@@ -102,15 +109,15 @@ final class Pop3Input {
         if (socket != null) {
             long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
             if (remainingMillis <= 0) {
-                throw broken(timeout());
+                throw timedOut(breakOnTimeout);
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
         }
         int n;
         try {
-            n = in.read(buffer, limit, buffer.length - limit);
+            n = read();
         } catch (SocketTimeoutException e) {
-            throw broken(timeout());
+            throw timedOut(breakOnTimeout);
         } catch (IOException e) {
             throw broken(e);
         }
@@ -119,6 +126,50 @@ final class Pop3Input {
         }
         limit += n;
         return true;
+    }
+
+    private int read() throws IOException {
+        if (quickAck && socket != null) {
+            quickAck = QuickAck.arm(socket);
+        }
+        return in.read(buffer, limit, buffer.length - limit);
+    }
+
+    /**
+     * Waits until a whole line is buffered, or the connection has closed, or the deadline has passed;
+     * unlike {@link #readLine()}, the deadline passing does not break the session. For a caller that
+     * only wants to know whether the server answers promptly.
+     *
+     * @return whether a line (or the end of the stream) arrived before the deadline
+     */
+    boolean awaitLine(long deadlineNanos) throws IOException {
+        int scanned = 0;
+        while (true) {
+            for (int i = pos + scanned; i < limit; i++) {
+                if (buffer[i] == '\n') {
+                    return true;
+                }
+            }
+            scanned = limit - pos;
+            if (scanned >= MAX_LINE_LENGTH || socket == null) {
+                // readLine gives the verdict on an over-long line; without a socket there is no deadline
+                return true;
+            }
+            try {
+                if (!fill(deadlineNanos, false)) {
+                    return true;
+                }
+            } catch (SocketTimeoutException e) {
+                return false;
+            }
+        }
+    }
+
+    private SocketTimeoutException timedOut(boolean breakSession) {
+        if (!breakSession) {
+            return new SocketTimeoutException("deadline passed");
+        }
+        return broken(timeout());
     }
 
     private SocketTimeoutException timeout() {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.github.pop3lite.client.AccessTokenProvider;
 import io.github.pop3lite.client.AuthenticationMethod;
 import io.github.pop3lite.client.SaslInitialResponse;
+import io.github.pop3lite.client.Pipelining;
 import io.github.pop3lite.client.Security;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
@@ -74,6 +75,8 @@ public class Pop3LiteConfiguration implements Cloneable {
     private boolean attachments;
     @UriParam(label = "consumer", defaultValue = "uuidSuffix", enums = "never,uuidPrefix,uuidSuffix")
     private String handleDuplicateAttachmentNames = "uuidSuffix";
+    @UriParam(label = "advanced", defaultValue = "auto", enums = "auto,announced,off")
+    private String pipelining = "auto";
 
     public Pop3LiteConfiguration copy() {
         try {
@@ -479,6 +482,28 @@ public class Pop3LiteConfiguration implements Cloneable {
             case "text" -> true;
             default -> throw new IllegalArgumentException("pop3lite: unknown mapMessage '" + mapMessage + "': use raw or text");
         };
+    }
+
+    public String getPipelining() {
+        return pipelining;
+    }
+
+    /**
+     * When RETR and DELE are sent ahead of their replies, which is what makes the consumer fast at any distance
+     * from the server; never before the login. auto: when the server announces PIPELINING, or else when, after
+     * the first login, it answers two NOOPs sent in one write promptly (most servers do, without announcing it);
+     * the verdict is kept for the endpoint's life, a server that fails it is polled one command at a time, and
+     * one that passed is probed again after a poll that failed. announced: only when the server announces
+     * PIPELINING. off: one command at a time.
+     */
+    public void setPipelining(String pipelining) {
+        // checked here, so that a typo fails the endpoint's creation rather than every poll
+        parse(Pipelining.class, "pipelining", pipelining, "auto, announced or off");
+        this.pipelining = pipelining;
+    }
+
+    Pipelining pipeliningMode() {
+        return parse(Pipelining.class, "pipelining", pipelining, "auto, announced or off");
     }
 
     Duration connectTimeoutDuration() {

@@ -231,6 +231,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .apopFallback(config.isApopFallback())
                 .allowPlaintextPassword(config.isAllowPlaintextPassword())
                 .saslInitialResponse(config.saslInitialResponseMode())
+                .pipelining(config.pipeliningMode()).pipeliningMemory(getEndpoint().pipeliningMemory())
                 .build();
     }
 
@@ -317,7 +318,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     /**
      * One poll's work on its session: the messages to fetch, the commands on their way and the buffer that
      * carries message data. RETR and DELE go through a window of commands sent ahead of their replies (RFC 2449
-     * PIPELINING, only when the server announced it), so that the next messages are on their way while one is
+     * PIPELINING, when the server announced it or passed the pipelining probe), so that the next messages are on their way while one is
      * routed; delivery stays one Exchange at a time, and a DELE still follows its Exchange's success.
      */
     private final class Poll {
@@ -347,7 +348,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     toFetch.add(step);
                 }
             }
-            boolean pipelining = client.capabilities().pipelining();
+            boolean pipelining = client.mayPipeline();
             window = pipelining ? PIPELINE_MESSAGES : 1;
             // the DELEs of the messages routed since the last top-up go along with the RETRs, at most a window of them
             commands = pipelining ? 2 * PIPELINE_MESSAGES : 1;

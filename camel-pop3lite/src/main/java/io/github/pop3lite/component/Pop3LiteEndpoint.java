@@ -1,5 +1,6 @@
 package io.github.pop3lite.component;
 
+import io.github.pop3lite.client.PipeliningMemory;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.PollingConsumer;
@@ -29,6 +30,8 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
     private Pop3LiteConfiguration configuration;
     private InMemoryKeyListingRepository defaultRepository;
     private DeliveryLedger ledger;
+    /** The pipelining probe's verdict on the server, kept across polls and route restarts. */
+    private final PipeliningMemory pipeliningMemory = new PipeliningMemory();
 
     public Pop3LiteEndpoint(String uri, Pop3LiteComponent component, Pop3LiteConfiguration configuration) {
         super(uri, component);
@@ -77,6 +80,10 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
             ledger = new DeliveryLedger(repository, configuration.mailboxId(), configuration.isDelete());
         }
         return ledger;
+    }
+
+    PipeliningMemory pipeliningMemory() {
+        return pipeliningMemory;
     }
 
     @Override

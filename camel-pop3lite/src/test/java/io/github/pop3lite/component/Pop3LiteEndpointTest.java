@@ -3,6 +3,7 @@ package io.github.pop3lite.component;
 import java.time.Duration;
 
 import io.github.pop3lite.client.AuthenticationMethod;
+import io.github.pop3lite.client.Pipelining;
 import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.client.Security;
 import org.apache.camel.ServiceStatus;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The endpoint's URI, its defaults, and the errors a wrong URI gives when the route starts. No server needed. */
@@ -44,6 +46,7 @@ class Pop3LiteEndpointTest extends CamelTestSupport {
     @CsvSource(delimiter = '|', value = {
             "pop3lite:localhost?username=a&password=b&security=ssl | pop3lite: unknown security 'ssl': use none, starttls or tls",
             "pop3lite:localhost?username=a&password=b&authentication=cram | pop3lite: unknown authentication 'cram': use auto, apop, user, plain, login, cram-md5,",
+            "pop3lite:localhost?username=a&password=b&pipelining=always | pop3lite: unknown pipelining 'always': use auto, announced or off",
             "pop3lite:localhost?password=b | pop3lite: the username option is required",
             "pop3lite:localhost?username=a | pop3lite: the password option is required for user 'a'",
             "pop3lite:::1:1110?username=a&password=b | pop3lite: write an IPv6 address in brackets",
@@ -113,7 +116,7 @@ class Pop3LiteEndpointTest extends CamelTestSupport {
                                                                  + "&security=starttls&authentication=apop"
                                                                  + "&apopFallback=false&allowPlaintextPassword=true"
                                                                  + "&connectTimeout=2s&readTimeout=3500"
-                                                                 + "&hostnameVerification=false")
+                                                                 + "&hostnameVerification=false&pipelining=off")
                 .createConsumer(exchange -> {
                 })).clientOptions();
         assertEquals("::1", options.host());
@@ -125,6 +128,7 @@ class Pop3LiteEndpointTest extends CamelTestSupport {
         assertEquals(Duration.ofSeconds(2), options.connectTimeout());
         assertEquals(Duration.ofMillis(3500), options.readTimeout());
         assertEquals(false, options.hostnameVerification());
+        assertEquals(Pipelining.OFF, options.pipelining());
 
         Pop3ClientOptions defaults = ((Pop3LiteConsumer) endpoint("pop3lite:mail.example.com?username=a&password=b")
                 .createConsumer(exchange -> {
@@ -137,6 +141,17 @@ class Pop3LiteEndpointTest extends CamelTestSupport {
         assertEquals(Duration.ofSeconds(30), defaults.connectTimeout());
         assertEquals(Duration.ofSeconds(30), defaults.readTimeout());
         assertEquals(true, defaults.hostnameVerification());
+        assertEquals(Pipelining.AUTO, defaults.pipelining());
+    }
+
+    @Test
+    void thePipeliningVerdictBelongsToTheEndpointAndOutlivesItsConsumers() throws Exception {
+        Pop3LiteEndpoint endpoint = endpoint("pop3lite:mail.example.com?username=a&password=b");
+        Pop3ClientOptions first = ((Pop3LiteConsumer) endpoint.createConsumer(exchange -> {
+        })).clientOptions();
+        Pop3ClientOptions second = ((Pop3LiteConsumer) endpoint.createConsumer(exchange -> {
+        })).clientOptions();
+        assertSame(first.pipeliningMemory(), second.pipeliningMemory());
     }
 
     @Test

@@ -77,6 +77,8 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         return "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&password=" + PASSWORD
                + "&initialDelay=0&delay=100&repeatCount=" + polls + "&pollStrategy=#polls"
                + (options.contains("readTimeout=") ? "" : "&readTimeout=5000")
+               // these dialogues are one command at a time; Pop3LitePipeliningProbeTest has those of pipelining=auto
+               + (options.contains("pipelining=") ? "" : "&pipelining=announced")
                + (options.isEmpty() ? "" : "&" + options);
     }
 

@@ -120,7 +120,10 @@ class FaultMatrixTest {
         long started = System.nanoTime();
 
         // with restart, the first context polls exactly as often as connections are cut, then makes way
-        String uri = Reliability.uri(proxy.port(), 50, "idempotentRepository=#seen", "pollStrategy=#polls");
+        // without PIPELINING announced, the consumer goes one command at a time (pipelining=announced), as the
+        // assertion at the end checks; ChaosTest covers the probe of pipelining=auto against such a server
+        String uri = Reliability.uri(proxy.port(), 50, "idempotentRepository=#seen", "pollStrategy=#polls",
+                "pipelining=" + (pipelining ? "auto" : "announced"));
         CamelContext first = consumer(restart ? uri + "&repeatCount=" + FAULTY_CONNECTIONS : uri, store, ledger, polls);
         int pollsOfFirst = 0;
         if (restart) {

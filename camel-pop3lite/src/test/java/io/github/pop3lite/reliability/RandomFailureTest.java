@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,9 +48,13 @@ class RandomFailureTest {
         Reliability.stop(context, server);
     }
 
-    @ParameterizedTest(name = "pipelining {0}")
-    @ValueSource(booleans = { true, false })
-    void everyMessageEndsDeliveredOnceWhenTheRouteFailsAtRandom(boolean pipelining) throws Exception {
+    /**
+     * {@code pipelining}: whether the server announces PIPELINING; {@code mode}: the consumer's pipelining option
+     * (auto probes a server that does not announce it, and then pipelines too).
+     */
+    @ParameterizedTest(name = "server pipelining {0}, consumer pipelining={1}")
+    @CsvSource({ "true, auto", "false, announced", "false, auto" })
+    void everyMessageEndsDeliveredOnceWhenTheRouteFailsAtRandom(boolean pipelining, String mode) throws Exception {
         server = MaildropServer.start(pipelining);
         for (int i = 1; i <= MESSAGES; i++) {
             server.add(Reliability.message(i, 300 + i % 700));
@@ -84,7 +88,8 @@ class RandomFailureTest {
             }
         };
         PollRecorder polls = new PollRecorder();
-        String uri = Reliability.uri(server.port(), 50, "pollStrategy=#polls", "exceptionHandler=#failures");
+        String uri = Reliability.uri(server.port(), 50, "pollStrategy=#polls", "exceptionHandler=#failures",
+                "pipelining=" + mode);
         long started = System.nanoTime();
         context = Reliability.startContext(Map.of("polls", polls, "failures", failures), new RouteBuilder() {
             @Override
@@ -109,7 +114,7 @@ class RandomFailureTest {
 
         int attempts = injected.get() + ledger.total();
         List<Integer> routedPerPoll = polls.routedCounts();
-        Reliability.record(RESULTS, String.join("\t", "pipelining=" + pipelining, "messages=" + MESSAGES,
+        Reliability.record(RESULTS, String.join("\t", "pipelining=" + pipelining, "mode=" + mode, "messages=" + MESSAGES,
                 "attempts=" + attempts, "injected failures=" + injected.get(),
                 String.format("failure rate=%.3f", injected.get() / (double) attempts),
                 "delivered=" + ledger.distinct(), "duplicates=" + ledger.duplicates().size(),
@@ -126,8 +131,10 @@ class RandomFailureTest {
         double rate = injected.get() / (double) attempts;
         assertTrue(rate > 0.25 && rate < 0.35, "about 30% of the attempts failed: " + rate);
         assertTrue(polls.polls().stream().noneMatch(PollRecorder.Poll::failed));
-        if (!pipelining) {
+        if (!pipelining && mode.equals("announced")) {
             assertEquals(0, server.commandsSentAhead());
+        } else if (!pipelining) {
+            assertTrue(server.commandsSentAhead() > 0, "the consumer pipelined after the probe");
         }
     }
 
