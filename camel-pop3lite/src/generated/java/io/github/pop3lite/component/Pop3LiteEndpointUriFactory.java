@@ -23,7 +23,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(45);
         props.add("accessToken");
         props.add("accessTokenProvider");
         props.add("allowPlaintextPassword");
@@ -52,6 +52,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
         props.add("password");
+        props.add("pipelining");
         props.add("pollStrategy");
         props.add("port");
         props.add("readTimeout");

@@ -57,7 +57,7 @@ class Pop3LiteAttachmentsTest extends GreenMailTestSupport {
                                 String name = e.getIn().getHeader(Pop3LiteConstants.ATTACHMENT_NAME, String.class);
                                 Object body = e.getIn().getBody();
                                 seen.put(name + ".inMemory", ((StreamCache) body).inMemory());
-                                seen.put(name + ".spoolFiles", spoolFiles());
+                                seen.put(name + ".spoolFiles", attachmentSpoolFiles());
                                 try (InputStream in = e.getIn().getBody(InputStream.class)) {
                                     seen.put(name + ".sha", MailContentCorpusTest.sha256(in));
                                 }
@@ -88,11 +88,11 @@ class Pop3LiteAttachmentsTest extends GreenMailTestSupport {
         assertInstanceOf(String.class, routed().get(0).getIn().getBody());
 
         await("the spool files are removed once the mail's Exchange completed").atMost(TIMEOUT)
-                .until(() -> spoolFiles() == 0);
+                .until(() -> attachmentSpoolFiles() == 0);
         assertEquals(List.of(), subjectsOnServer());
     }
 
-    private int spoolFiles() {
+    private int attachmentSpoolFiles() {
         File[] files = spool.toFile().listFiles();
         return files == null ? 0 : files.length;
     }
