@@ -45,6 +45,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": target.getConfiguration().setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
         case "hostnameverification":
         case "hostnameVerification": target.getConfiguration().setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
@@ -112,6 +114,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "greedy": return boolean.class;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
         case "hostnameverification":
         case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
@@ -180,6 +184,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "greedy": return target.isGreedy();
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return target.getConfiguration().getHeaderFilterStrategy();
         case "hostnameverification":
         case "hostnameVerification": return target.getConfiguration().isHostnameVerification();
         case "idempotentrepository":

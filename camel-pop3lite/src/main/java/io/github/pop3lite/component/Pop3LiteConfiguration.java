@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.github.pop3lite.client.AuthenticationMethod;
 import io.github.pop3lite.client.Security;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -16,6 +17,8 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 /** The options of a pop3lite endpoint. */
 @UriParams
 public class Pop3LiteConfiguration implements Cloneable {
+
+    private static final HeaderFilterStrategy DEFAULT_HEADER_FILTER = new MailHeaderFilterStrategy();
 
     @UriPath
     @Metadata(required = true)
@@ -55,6 +58,8 @@ public class Pop3LiteConfiguration implements Cloneable {
     private boolean mapMailHeaders = true;
     @UriParam(label = "consumer,advanced")
     private IdempotentRepository idempotentRepository;
+    @UriParam(label = "filter")
+    private HeaderFilterStrategy headerFilterStrategy;
 
     public Pop3LiteConfiguration copy() {
         try {
@@ -311,6 +316,25 @@ public class Pop3LiteConfiguration implements Cloneable {
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
+    }
+
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    /**
+     * Decides which mail header fields become Camel headers (with mapMailHeaders). Default: a MailHeaderFilterStrategy,
+     * which keeps ordinary mail fields and drops the names that Camel or a transport would obey (Camel*,
+     * org.apache.camel.*, JMS*, _AMQ_*, kafka.*, Authorization, Cookie, Host, Content-Length and the like), because
+     * whoever sends a mail chooses its header fields.
+     */
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
+    }
+
+    /** The filter in force: the one given, or the default. */
+    HeaderFilterStrategy headerFilter() {
+        return headerFilterStrategy != null ? headerFilterStrategy : DEFAULT_HEADER_FILTER;
     }
 
     Duration connectTimeoutDuration() {

@@ -400,7 +400,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 message.setHeader(Pop3LiteConstants.UID, item.uid());
             }
             if (config.isMapMailHeaders()) {
-                MailHeaders.read(body, message.getHeaders());
+                MailHeaders.read(body, message.getHeaders(), config.headerFilter(), exchange);
                 body.reset();
             }
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
