@@ -134,6 +134,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         // validate the choices now, so that a typo fails the route's start rather than every poll
         config.authenticationMethod();
         config.securityMode();
+        CredentialsCheck.check(config);
         if (getExceptionHandler() instanceof LoggingExceptionHandler) {
             failureLogger = new PollFailureLogger(getExceptionHandler(),
                     "pop3lite consumer of " + config.getUsername() + "@" + server());
