@@ -59,6 +59,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
+        case "mindatarate":
+        case "minDataRate": getOrCreateConfiguration(target).setMinDataRate(property(camelContext, long.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -104,6 +106,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
+        case "mindatarate":
+        case "minDataRate": return long.class;
         case "password": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
@@ -150,6 +154,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
+        case "mindatarate":
+        case "minDataRate": return getOrCreateConfiguration(target).getMinDataRate();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();

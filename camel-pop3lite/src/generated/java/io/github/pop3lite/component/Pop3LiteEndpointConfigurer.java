@@ -59,6 +59,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
+        case "mindatarate":
+        case "minDataRate": target.getConfiguration().setMinDataRate(property(camelContext, long.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "pollstrategy":
         case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
@@ -128,6 +130,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
+        case "mindatarate":
+        case "minDataRate": return long.class;
         case "password": return java.lang.String.class;
         case "pollstrategy":
         case "pollStrategy": return org.apache.camel.spi.PollingConsumerPollStrategy.class;
@@ -198,6 +202,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
+        case "mindatarate":
+        case "minDataRate": return target.getConfiguration().getMinDataRate();
         case "password": return target.getConfiguration().getPassword();
         case "pollstrategy":
         case "pollStrategy": return target.getPollStrategy();

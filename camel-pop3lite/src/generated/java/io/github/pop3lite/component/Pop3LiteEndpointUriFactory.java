@@ -23,7 +23,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(37);
+        Set<String> props = new HashSet<>(38);
         props.add("allowPlaintextPassword");
         props.add("apopFallback");
         props.add("authentication");
@@ -45,6 +45,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("mapMailHeaders");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
+        props.add("minDataRate");
         props.add("password");
         props.add("pollStrategy");
         props.add("port");

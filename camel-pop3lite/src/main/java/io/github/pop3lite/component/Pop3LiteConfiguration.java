@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.github.pop3lite.client.AuthenticationMethod;
+import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.client.Security;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -47,6 +48,8 @@ public class Pop3LiteConfiguration implements Cloneable {
     private long connectTimeout = 30_000;
     @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration")
     private long readTimeout = 30_000;
+    @UriParam(label = "advanced", defaultValue = "16384")
+    private long minDataRate = Pop3ClientOptions.DEFAULT_MIN_DATA_RATE;
 
     @UriParam(label = "consumer", defaultValue = "true")
     private boolean delete = true;
@@ -252,11 +255,25 @@ public class Pop3LiteConfiguration implements Cloneable {
     }
 
     /**
-     * How long one reply line, or one line (up to 64 KiB) of message data, may take to arrive before the poll
-     * fails.
+     * How long each reply line may take to arrive, as a whole; how long the server may stay silent in the middle of a
+     * message or listing; the grace before minDataRate applies; and how long each TLS handshake may take, as a whole.
      */
     public void setReadTimeout(long readTimeout) {
         this.readTimeout = readTimeout;
+    }
+
+    public long getMinDataRate() {
+        return minDataRate;
+    }
+
+    /**
+     * The slowest, in octets per second, that the server may send a message or a listing: all the waiting for one
+     * message may take at most readTimeout plus its octets divided by this rate (16384: a link of 128 kbit/s). With
+     * the cut of a message at its announced size (plus 10 % and 4 KiB) this bounds how long a poll can take; see
+     * docs/security.md.
+     */
+    public void setMinDataRate(long minDataRate) {
+        this.minDataRate = minDataRate;
     }
 
     public boolean isDelete() {

@@ -28,6 +28,7 @@ import io.github.pop3lite.client.PipelinedReply;
 import io.github.pop3lite.client.Pop3AuthenticationException;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
+import io.github.pop3lite.client.Pop3MessageTooLargeException;
 import io.github.pop3lite.client.Pop3ReplyException;
 import io.github.pop3lite.client.Pop3TemporaryFailureException;
 import org.apache.camel.Exchange;
@@ -100,6 +101,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             LOG.warn("Message {} (uid {}) on POP3 server {} has {} octets, more than maxMessageSize {}: it is not"
                      + " downloaded and stays on the server. Raise maxMessageSize or remove it from the mailbox.",
                     item.number(), item.uid(), server(), octets, config.getMaxMessageSize());
+        }
+    }
+
+    /** Skips, from now on, a message whose data went past the size LIST announced for it. */
+    private void reportOversent(Item item, Pop3MessageTooLargeException e) {
+        if (tooLarge.add(item.sizeId())) {
+            LOG.warn("Message {} (uid {}) on POP3 server {}: the server sent more than {} octets of it although LIST"
+                     + " announced {}. The download was cut, and the message stays on the server and is skipped from"
+                     + " now on; report it to the server's administrator.", item.number(), item.uid(), server(),
+                    e.limit(), e.announced());
         }
     }
 
@@ -216,6 +227,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .security(config.securityMode())
                 .connectTimeout(config.connectTimeoutDuration())
                 .readTimeout(config.readTimeoutDuration())
+                .minDataRate(config.getMinDataRate())
                 .sslContext(sslContext)
                 .hostnameVerification(config.isHostnameVerification())
                 .authentication(config.authenticationMethod())
@@ -335,7 +347,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     } else if (allowed && next != null && retrieving.size() < window && routed + retrieving.size() < max
                                && (retrieving.isEmpty() || octetsOnTheirWay + next.size() <= PIPELINE_OCTETS)) {
                         items.poll();
-                        client.sendRetr(next.number());
+                        client.sendRetr(next.number(), next.size());
                         retrieving.add(next);
                         octetsOnTheirWay += next.size();
                     } else {
@@ -457,6 +469,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 }
             }
             return spool.finish();
+        } catch (Pop3MessageTooLargeException e) {
+            spool.discard();
+            reportOversent(item, e);
+            throw e;
         } catch (IOException | RuntimeException e) {
             spool.discard();
             throw e;
