@@ -432,9 +432,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             }
             if (exchange.getException() != null || exchange.isRollbackOnly()) {
                 failed.add(item.sizeId());
-                getExceptionHandler().handleException("Message " + item.number() + " (" + key + ") failed in its route;"
-                                                      + " it stays on the POP3 server and is tried again at the next poll",
-                        exchange, exchange.getException());
+                routeFailed("Message " + item.number() + " (" + key + ") failed in its route; it stays on the POP3 server"
+                            + " and is tried again at the next poll", exchange);
                 return false;
             }
             failed.remove(item.sizeId());
@@ -446,6 +445,20 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             return true;
         } finally {
             releaseExchange(exchange, false);
+        }
+    }
+
+    /**
+     * Reports an Exchange that failed in its route. The route's error handler has handled it already; with
+     * bridgeErrorHandler the consumer's exception handler is that same error handler, and handing the Exchange
+     * to it again would handle one failure twice, so then the failure is only logged.
+     */
+    private void routeFailed(String message, Exchange exchange) {
+        if (getEndpoint().isBridgeErrorHandler()) {
+            LOG.warn("{}: {}", message, exchange.getException() != null ? exchange.getException().toString()
+                    : "the Exchange was marked rollback only");
+        } else {
+            getExceptionHandler().handleException(message, exchange, exchange.getException());
         }
     }
 
