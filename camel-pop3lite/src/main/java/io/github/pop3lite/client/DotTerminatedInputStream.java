@@ -82,6 +82,17 @@ final class DotTerminatedInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (delivered > limit) {
+            failed = true;
+            throw input.broken(new Pop3MessageTooLargeException("POP3 server sent more than " + limit
+                    + " octets of a message it announced as " + announced + " octets in LIST; the download was cut"
+                    + " there", announced, limit));
+        }
+        // one octet past the limit at most, handed over before the stream fails: a caller's own, lower limit
+        // (maxMessageSize) sees its excess first
+        if (limit - delivered < len) {
+            len = (int) (limit - delivered + 1);
+        }
         byte[] buf = input.buffer();
         int written = 0;
         while (written < len && state != DONE) {
@@ -149,12 +160,6 @@ final class DotTerminatedInputStream extends InputStream {
             }
         }
         delivered += written;
-        if (delivered > limit) {
-            failed = true;
-            throw input.broken(new Pop3MessageTooLargeException("POP3 server sent more than " + limit
-                    + " octets of a message it announced as " + announced + " octets in LIST; the download was cut"
-                    + " there", announced, limit));
-        }
         return written == 0 ? -1 : written;
     }
 
