@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -76,16 +77,29 @@ final class Connector {
                 .filter(p -> p.equals("TLSv1.2") || p.equals("TLSv1.3"))
                 .toArray(String[]::new));
         ssl.setSSLParameters(parameters);
-        // after STLS the socket keeps whatever timeout the last read left; the handshake gets the full one
-        ssl.setSoTimeout((int) options.readTimeout().toMillis());
+        // after STLS the socket keeps whatever timeout the last read left; the handshake gets the full one, as a
+        // whole: the socket's timeout restarts at every piece of a handshake message, so a watchdog ends it on time
+        long timeoutMillis = options.readTimeout().toMillis();
+        ssl.setSoTimeout((int) timeoutMillis);
+        Watchdog.Guard guard = Watchdog.arm(ssl, System.nanoTime() + timeoutMillis * 1_000_000L);
         try {
             ssl.startHandshake();
-        } catch (SSLException e) {
+        } catch (IOException e) {
             closeQuietly(ssl);
+            if (guard.fired() || e instanceof SocketTimeoutException) {
+                throw new SocketTimeoutException("TLS handshake with POP3 server " + options.host() + " port "
+                        + options.port() + " did not complete within " + timeoutMillis + " ms (readTimeout): the"
+                        + " server is too slow or is not speaking TLS on this port");
+            }
+            if (!(e instanceof SSLException)) {
+                throw e;
+            }
             throw new Pop3SecurityException("TLS handshake with POP3 server " + options.host() + " port "
                     + options.port() + " failed: " + e.getMessage()
                     + ". If the server's certificate is self-signed or from a private CA, configure a trust store"
                     + " that holds it; if it names another host, connect by the name it carries.", e);
+        } finally {
+            guard.close();
         }
         return ssl;
     }

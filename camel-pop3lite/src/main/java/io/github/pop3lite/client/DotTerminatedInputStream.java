@@ -2,6 +2,7 @@ package io.github.pop3lite.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -15,10 +16,12 @@ import java.nio.ByteOrder;
  * reads is handled like any other. Lines end at LF; a {@code "."} line ends the data whether it
  * ends in CRLF or in a bare LF, and all other bytes (CR, NUL, 8-bit) pass through unchanged.
  *
- * <p>The server must deliver at least a line, or a buffer's worth of a long line, within the read
- * timeout, so a server that trickles bytes cannot hold the stream open forever. Only the time spent
- * waiting for the server counts, not the time the caller takes between reads. A connection
- * closed before the terminator is an error, never a short message.
+ * <p>The data must keep to a {@link DataBudget}: no wait longer than readTimeout, and on average at
+ * least minDataRate after a first readTimeout, so a server that trickles bytes cannot hold the
+ * stream open forever. Only the time spent waiting for the server counts, not the time the caller
+ * takes between reads. When a limit is given (the size LIST announced, with a tolerance), data
+ * beyond it ends the stream with a {@link Pop3MessageTooLargeException}. A connection closed
+ * before the terminator is an error, never a short message.
  *
  * <p>Closing the stream before its end reads and discards the rest, so the session stays in step.
  */
@@ -37,12 +40,25 @@ final class DotTerminatedInputStream extends InputStream {
     private long delivered;
     /** For {@link #read()}: a caller reading byte by byte should not allocate for every byte. */
     private final byte[] one = new byte[1];
-    private long waitedNanos;
-    private boolean progressSinceDeadline;
-    private long deliveredAtDeadline;
+    private final DataBudget budget;
+    private final long announced;
+    private final long limit;
+    private boolean failed;
 
+    /** Data without a size limit. */
     DotTerminatedInputStream(Pop3Input input) {
+        this(input, -1, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param announced the size the server announced, or -1; for the error message
+     * @param limit     most octets accepted (after dot-unstuffing)
+     */
+    DotTerminatedInputStream(Pop3Input input, long announced, long limit) {
         this.input = input;
+        this.budget = input.newBudget("message data");
+        this.announced = announced;
+        this.limit = limit;
     }
 
     /** Whether the terminating line has been read. */
@@ -66,6 +82,17 @@ final class DotTerminatedInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (delivered > limit) {
+            failed = true;
+            throw input.broken(new Pop3MessageTooLargeException("POP3 server sent more than " + limit
+                    + " octets of a message it announced as " + announced + " octets in LIST; the download was cut"
+                    + " there", announced, limit));
+        }
+        // one octet past the limit at most, handed over before the stream fails: a caller's own, lower limit
+        // (maxMessageSize) sees its excess first
+        if (limit - delivered < len) {
+            len = (int) (limit - delivered + 1);
+        }
         byte[] buf = input.buffer();
         int written = 0;
         while (written < len && state != DONE) {
@@ -88,7 +115,6 @@ final class DotTerminatedInputStream extends InputStream {
                             i = end;
                             break;
                         }
-                        progressSinceDeadline = true;
                         i = lf + 1;
                         // only a line that starts with a dot needs a look; any other line is more of the same data
                         if (i == limit || buf[i] == '.') {
@@ -160,21 +186,38 @@ final class DotTerminatedInputStream extends InputStream {
     }
 
     private void refill() throws IOException {
-        if (progressSinceDeadline || delivered - deliveredAtDeadline >= Pop3Input.BUFFER_SIZE) {
-            waitedNanos = 0;
-            deliveredAtDeadline = delivered;
-            progressSinceDeadline = false;
+        if (!input.timed()) {
+            fillOrFail(Long.MAX_VALUE);
+            return;
         }
-        // a deadline fixed in wall-clock time would also count the caller's pauses between reads, and
-        // fail a stream whose server is fast while the caller processes what it already has
+        budget.received(delivered);
+        long deadline;
+        try {
+            deadline = budget.nextDeadline();
+        } catch (SocketTimeoutException e) {
+            failed = true;
+            throw input.broken(e);
+        }
+        // only the waits count: a deadline fixed in wall-clock time would also count the caller's pauses between
+        // reads, and fail a stream whose server is fast while the caller processes what it already has
         long started = System.nanoTime();
+        try {
+            fillOrFail(deadline);
+        } finally {
+            budget.waited(System.nanoTime() - started);
+        }
+    }
+
+    private void fillOrFail(long deadline) throws IOException {
         boolean filled;
         try {
-            filled = input.fill(input.newDeadline() - waitedNanos);
-        } finally {
-            waitedNanos += System.nanoTime() - started;
+            filled = input.fill(deadline, budget::message);
+        } catch (IOException e) {
+            failed = true;
+            throw e;
         }
         if (!filled) {
+            failed = true;
             throw input.broken(new Pop3ProtocolException("POP3 server closed the connection before the end of the"
                     + " message data (" + delivered + " octets received): the message is incomplete"));
         }
@@ -182,7 +225,7 @@ final class DotTerminatedInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
-        if (state == DONE) {
+        if (state == DONE || failed) {
             return;
         }
         byte[] skip = new byte[8192];

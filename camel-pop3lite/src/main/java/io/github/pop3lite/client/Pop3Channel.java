@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -183,12 +184,25 @@ final class Pop3Channel {
     }
 
     /**
-     * Reads one line of a multi-line listing (CAPA, LIST, UIDL), with the stuffed dot removed.
+     * Reads one line of a multi-line listing (CAPA, LIST, UIDL), with the stuffed dot removed, within
+     * the listing's budget (the caller counts the octets received).
      *
      * @return the line, or {@code null} at the terminating {@code "."}
      */
-    String listingLine() throws IOException {
-        byte[] line = input.readLine();
+    String listingLine(DataBudget budget) throws IOException {
+        byte[] line;
+        if (input.timed()) {
+            long started = System.nanoTime();
+            try {
+                line = input.readLine(budget.nextDeadline(), budget::message);
+            } catch (SocketTimeoutException e) {
+                throw input.broken(e);
+            } finally {
+                budget.waited(System.nanoTime() - started);
+            }
+        } else {
+            line = input.readLine();
+        }
         if (line.length == 1 && line[0] == '.') {
             return null;
         }
@@ -203,6 +217,16 @@ final class Pop3Channel {
     /** The data of a multi-line reply whose status line was just read. */
     DotTerminatedInputStream data() {
         return new DotTerminatedInputStream(input);
+    }
+
+    /** As {@link #data()}, cut with a {@link Pop3MessageTooLargeException} past {@code limit} octets. */
+    DotTerminatedInputStream data(long announced, long limit) {
+        return new DotTerminatedInputStream(input, announced, limit);
+    }
+
+    /** A budget for one listing; see {@link #listingLine(DataBudget)}. */
+    DataBudget listingBudget(String what) {
+        return input.newBudget(what);
     }
 
     /**

@@ -10,11 +10,15 @@ import javax.net.ssl.SSLContext;
  */
 public final class Pop3ClientOptions {
 
+    /** 16 KiB per second: a link of 128 kbit/s. */
+    public static final long DEFAULT_MIN_DATA_RATE = 16 * 1024;
+
     private final String host;
     private final int port;
     private final Security security;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final long minDataRate;
     private final SSLContext sslContext;
     private final boolean hostnameVerification;
     private final AuthenticationMethod authentication;
@@ -31,6 +35,7 @@ public final class Pop3ClientOptions {
         this.port = b.port > 0 ? b.port : b.security.defaultPort();
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
+        this.minDataRate = b.minDataRate;
         this.sslContext = b.sslContext;
         this.hostnameVerification = b.hostnameVerification;
         this.authentication = b.authentication;
@@ -70,6 +75,14 @@ public final class Pop3ClientOptions {
     }
 
     /** The TLS context, or {@code null} for the JVM's default one. */
+    /**
+     * Octets per second that multi-line data (a message, a listing) must average, after a first
+     * {@link #readTimeout()} of grace; see {@link Builder#minDataRate(long)}.
+     */
+    public long minDataRate() {
+        return minDataRate;
+    }
+
     public SSLContext sslContext() {
         return sslContext;
     }
@@ -113,6 +126,7 @@ public final class Pop3ClientOptions {
         private Security security = Security.NONE;
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofSeconds(30);
+        private long minDataRate = DEFAULT_MIN_DATA_RATE;
         private SSLContext sslContext;
         private boolean hostnameVerification = true;
         private AuthenticationMethod authentication = AuthenticationMethod.AUTO;
@@ -154,6 +168,21 @@ public final class Pop3ClientOptions {
         /** How long one reply line, or one buffer of message data, may take to arrive. */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * The slowest a server may send the data of a message or a listing, in octets per second
+         * (default {@value Pop3ClientOptions#DEFAULT_MIN_DATA_RATE}, 128 kbit/s). The time spent waiting
+         * for the data, in all, may be at most readTimeout plus the octets received so far divided by this
+         * rate; and, as for every read, no single wait may be longer than readTimeout. So a server that
+         * trickles data just fast enough to keep the connection alive is cut off all the same.
+         */
+        public Builder minDataRate(long octetsPerSecond) {
+            if (octetsPerSecond < 1) {
+                throw new IllegalArgumentException("minDataRate must be at least 1 octet per second, was " + octetsPerSecond);
+            }
+            this.minDataRate = octetsPerSecond;
             return this;
         }
 

@@ -5,14 +5,17 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The one buffer between the socket and everything that reads server bytes: status lines,
  * listings and message data all take their bytes from here, so a reply that arrives in the same
  * read as the end of the previous one is never lost, and the memory used stays at one buffer.
  *
- * <p>Every refill waits at most until a deadline. Callers set the deadline per line (or per buffer
- * of message data), so a server that drips one byte at a time cannot hold a read open forever.
+ * <p>Every refill waits at most until a deadline, over TLS too. Callers set the deadline per line,
+ * per listing and per message, so a server that drips one byte at a time cannot hold a read open
+ * forever.
  */
 final class Pop3Input {
 
@@ -29,6 +32,7 @@ final class Pop3Input {
     private InputStream in;
     private Socket socket;
     private final long timeoutMillis;
+    private final long minDataRate;
     private int pos;
     private int limit;
     private Runnable onBroken = () -> { };
@@ -41,9 +45,20 @@ final class Pop3Input {
      * @param timeoutMillis how long one line, or one buffer of message data, may take to arrive
      */
     Pop3Input(InputStream in, Socket socket, long timeoutMillis) {
+        this(in, socket, timeoutMillis, Pop3ClientOptions.DEFAULT_MIN_DATA_RATE);
+    }
+
+    /** @param minDataRate octets per second that message data and listings must average; see {@link DataBudget} */
+    Pop3Input(InputStream in, Socket socket, long timeoutMillis, long minDataRate) {
         this.in = in;
         this.socket = socket;
         this.timeoutMillis = timeoutMillis;
+        this.minDataRate = minDataRate;
+    }
+
+    /** A new budget for one multi-line reply; {@code what} names it in the timeout's message. */
+    DataBudget newBudget(String what) {
+        return new DataBudget(timeoutMillis * 1_000_000L, minDataRate, what);
     }
 
     /** What to do when the connection fails or the server breaks the protocol: the session is then out of step. */
@@ -65,6 +80,11 @@ final class Pop3Input {
         pos = 0;
         limit = 0;
         return discarded;
+    }
+
+    /** Whether deadlines are enforced: only on a socket (tests read from plain streams). */
+    boolean timed() {
+        return socket != null;
     }
 
     long newDeadline() {
@@ -91,13 +111,23 @@ final class Pop3Input {
      * Reads more bytes into the buffer, keeping the unread ones.
      *
      * @return whether any byte arrived; {@code false} at end of stream
+     * @throws SocketTimeoutException with the readTimeout message when the deadline passes
      */
     boolean fill(long deadlineNanos) throws IOException {
-        return fill(deadlineNanos, true);
+        return fill(deadlineNanos, this::lineTimeoutMessage);
     }
 
-    /** As {@link #fill(long)}; {@code breakOnTimeout} false: the deadline passing throws a timeout but leaves the session intact. */
-    private boolean fill(long deadlineNanos, boolean breakOnTimeout) throws IOException {
+    /**
+     * As {@link #fill(long)}, with the message of the timeout given by the caller. Over TLS a
+     * {@link Watchdog} closes the socket at the deadline: the socket's own timeout restarts at each
+     * piece of a TLS record, so only that holds a server that drips a record to the deadline.
+     */
+    boolean fill(long deadlineNanos, Supplier<String> timeoutMessage) throws IOException {
+        return fill(deadlineNanos, timeoutMessage, true);
+    }
+
+    /** {@code breakOnTimeout} false: the deadline passing throws a timeout but leaves the session intact. */
+    private boolean fill(long deadlineNanos, Supplier<String> timeoutMessage, boolean breakOnTimeout) throws IOException {
         if (pos == limit) {
             pos = 0;
             limit = 0;
@@ -106,22 +136,33 @@ final class Pop3Input {
             limit -= pos;
             pos = 0;
         }
+        Watchdog.Guard guard = null;
         if (socket != null) {
             long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000L;
             if (remainingMillis <= 0) {
-                throw timedOut(breakOnTimeout);
+                throw timedOut(breakOnTimeout, timeoutMessage);
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
+            if (socket instanceof SSLSocket) {
+                guard = Watchdog.arm(socket, deadlineNanos);
+            }
         }
         int n;
         try {
             n = read();
         } catch (SocketTimeoutException e) {
-            throw timedOut(breakOnTimeout);
+            throw timedOut(breakOnTimeout, timeoutMessage);
         } catch (IOException e) {
-            throw broken(e);
+            throw broken(guard != null && guard.fired() ? new SocketTimeoutException(timeoutMessage.get()) : e);
+        } finally {
+            if (guard != null) {
+                guard.close();
+            }
         }
         if (n <= 0) {
+            if (guard != null && guard.fired()) {
+                throw broken(new SocketTimeoutException(timeoutMessage.get()));
+            }
             return false;
         }
         limit += n;
@@ -156,7 +197,7 @@ final class Pop3Input {
                 return true;
             }
             try {
-                if (!fill(deadlineNanos, false)) {
+                if (!fill(deadlineNanos, this::lineTimeoutMessage, false)) {
                     return true;
                 }
             } catch (SocketTimeoutException e) {
@@ -165,16 +206,16 @@ final class Pop3Input {
         }
     }
 
-    private SocketTimeoutException timedOut(boolean breakSession) {
+    private SocketTimeoutException timedOut(boolean breakSession, Supplier<String> message) {
         if (!breakSession) {
             return new SocketTimeoutException("deadline passed");
         }
-        return broken(timeout());
+        return broken(new SocketTimeoutException(message.get()));
     }
 
-    private SocketTimeoutException timeout() {
-        return new SocketTimeoutException("POP3 server sent no complete line within " + timeoutMillis
-                + " ms (readTimeout): it is too slow or has stopped answering");
+    private String lineTimeoutMessage() {
+        return "POP3 server sent no complete line within " + timeoutMillis
+                + " ms (readTimeout): it is too slow or has stopped answering";
     }
 
     /**
@@ -186,7 +227,11 @@ final class Pop3Input {
      *                               connection closes before its end
      */
     byte[] readLine() throws IOException {
-        long deadline = newDeadline();
+        return readLine(newDeadline(), this::lineTimeoutMessage);
+    }
+
+    /** As {@link #readLine()}, by the given deadline, with the given message should it pass. */
+    byte[] readLine(long deadline, Supplier<String> timeoutMessage) throws IOException {
         int scanned = 0;
         while (true) {
             // no further than the limit, so that the verdict on a long line does not depend on how it was split
@@ -204,7 +249,7 @@ final class Pop3Input {
                 throw broken(new Pop3ProtocolException("POP3 server sent a line longer than " + MAX_LINE_LENGTH
                         + " octets, line end included; RFC 1939 allows 512"));
             }
-            if (!fill(deadline)) {
+            if (!fill(deadline, timeoutMessage)) {
                 throw broken(new Pop3ProtocolException(scanned == 0
                         ? "POP3 server closed the connection"
                         : "POP3 server closed the connection in the middle of a line"));

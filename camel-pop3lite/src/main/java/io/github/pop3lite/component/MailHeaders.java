@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.HeaderFilterStrategy;
+
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -17,21 +20,43 @@ import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
 import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.util.MimeUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a message's top-level header fields with mime4j's token stream and decodes RFC 2047
  * encoded-words. Only the raw fields are read: building mime4j's message model parsed every field
  * (addresses, dates, content types) that the route never asked for, and cost half of the poll
  * thread's time on a maildrop of small messages.
+ *
+ * <p>Every header field is chosen by whoever sent the mail, so what is read and what is mapped is
+ * bounded: at most {@link #MAX_BLOCK_OCTETS} of the header block are read, a field of more than
+ * {@link #MAX_FIELD_OCTETS} is skipped, and at most {@link #MAX_MAPPED_FIELDS} fields of together
+ * {@link #MAX_MAPPED_OCTETS} are mapped. What is skipped is logged in one DEBUG line per message;
+ * the message itself is always delivered.
  */
 final class MailHeaders {
 
-    /** Bounds that keep a hostile message from making the header parse expensive. */
+    private static final Logger LOG = LoggerFactory.getLogger(MailHeaders.class);
+
+    /** Longest field mapped, name and folded lines included: long References fields run to a few KiB. */
+    static final int MAX_FIELD_OCTETS = 64 * 1024;
+    /** Most octets of the header block read; fields after them are not mapped. */
+    static final long MAX_BLOCK_OCTETS = 1024 * 1024;
+    /** Most fields mapped: a message with a long trace of Received fields has a few dozen. */
+    static final int MAX_MAPPED_FIELDS = 1000;
+    /** Most octets of decoded values mapped, all fields together. */
+    static final long MAX_MAPPED_OCTETS = 256 * 1024;
+
+    /** The line and block bounds are applied before mime4j sees the bytes, so its own limits are off. */
     private static final MimeConfig LIMITS = new MimeConfig.Builder()
-            .setMaxHeaderCount(1000)
-            .setMaxHeaderLen(64 * 1024)
+            .setMaxHeaderCount(-1)
+            .setMaxHeaderLen(-1)
             .setMaxLineLen(-1)
             .build();
+
+    /** The header names the component sets itself: a mail header field never replaces or joins them. */
+    private static final String OWN_PREFIX = "CamelPop3Lite";
 
     private MailHeaders() {
     }
@@ -39,36 +64,92 @@ final class MailHeaders {
     /**
      * Puts the header fields into {@code headers} by name: a String, or a List of Strings for a
      * field that occurs more than once (Received). {@code headers} must compare names without
-     * regard to case, as mail and Camel do. Fields named like Camel's own headers are dropped, so
-     * that a sender cannot steer the route by writing a {@code CamelXxx:} field into its mail. A
-     * header that breaks the bounds maps nothing.
+     * regard to case, as mail and Camel do. A field that {@code filter} rejects is not mapped, nor
+     * is one named like the component's own {@code CamelPop3Lite...} headers, whatever the filter.
+     *
+     * @param exchange handed to the filter; may be {@code null}
      */
-    static void read(InputStream message, Map<String, Object> headers) throws IOException {
+    static void read(InputStream message, Map<String, Object> headers, HeaderFilterStrategy filter, Exchange exchange)
+            throws IOException {
+        HeaderBlockInputStream block = new HeaderBlockInputStream(message, MAX_FIELD_OCTETS, MAX_BLOCK_OCTETS);
         List<Field> fields = new ArrayList<>();
         MimeTokenStream stream = new MimeTokenStream(LIMITS, DecodeMonitor.SILENT, new RawFieldsOnly());
-        stream.parse(message);
+        stream.parse(block);
         try {
-            EntityState state = stream.next();
-            for (; state == EntityState.T_FIELD || state == EntityState.T_START_HEADER; state = stream.next()) {
+            // the stream ends after the header block, so driving the parser to its end reads no body, and the
+            // parser hands its buffers back for the next message: left behind, they were most of a small message's garbage
+            for (EntityState state = stream.next(); state != EntityState.T_END_OF_STREAM; state = stream.next()) {
                 if (state == EntityState.T_FIELD) {
                     fields.add(stream.getField());
                 }
             }
-            // stopped here, the parser reads no body, but still ends the message, and only then hands its
-            // buffers back for the next message: left behind, they were most of the garbage of a small message
-            stream.stop();
-            while (state != EntityState.T_END_OF_STREAM) {
-                state = stream.next();
-            }
         } catch (MimeException e) {
+            LOG.debug("The header of a message could not be parsed, so none of its fields is mapped: {}", e.getMessage());
             return;
         }
+        if (block.blockCut() && !fields.isEmpty()) {
+            // the field the bound cut through is incomplete
+            fields.remove(fields.size() - 1);
+        }
+        Dropped dropped = new Dropped(block.blockCut());
+        int mapped = 0;
+        long octets = 0;
         for (Field field : fields) {
             String name = field.getName();
-            if (name.regionMatches(true, 0, "Camel", 0, 5) || name.regionMatches(true, 0, "org.apache.camel", 0, 16)) {
+            if (name.regionMatches(true, 0, OWN_PREFIX, 0, OWN_PREFIX.length())) {
+                dropped.filtered++;
                 continue;
             }
-            headers.merge(name, value(field.getBody()), MailHeaders::append);
+            if (field.getRaw() != null && field.getRaw().length() > MAX_FIELD_OCTETS) {
+                dropped.oversized.add(name);
+                continue;
+            }
+            String value = value(field.getBody());
+            if (filter.applyFilterToExternalHeaders(name, value, exchange)) {
+                dropped.filtered++;
+                continue;
+            }
+            if (mapped == MAX_MAPPED_FIELDS || octets + value.length() > MAX_MAPPED_OCTETS) {
+                dropped.overLimit++;
+                continue;
+            }
+            mapped++;
+            octets += value.length();
+            headers.merge(name, value, MailHeaders::append);
+        }
+        dropped.log();
+    }
+
+    /** What one message's header mapping left out, for its one DEBUG line. */
+    private static final class Dropped {
+        private final boolean blockCut;
+        private final List<String> oversized = new ArrayList<>();
+        private int filtered;
+        private int overLimit;
+
+        Dropped(boolean blockCut) {
+            this.blockCut = blockCut;
+        }
+
+        void log() {
+            if (LOG.isDebugEnabled() && (blockCut || !oversized.isEmpty() || filtered > 0 || overLimit > 0)) {
+                LOG.debug("Mail header fields not mapped: {} by the headerFilterStrategy, {} over the bounds of {} fields"
+                          + " or {} octets in all, oversized (over {} octets): {}{}", filtered, overLimit,
+                        MAX_MAPPED_FIELDS, MAX_MAPPED_OCTETS, MAX_FIELD_OCTETS, printable(oversized),
+                        blockCut ? "; the header block is longer than " + MAX_BLOCK_OCTETS + " octets and was read"
+                                   + " no further" : "");
+            }
+        }
+
+        /** Names as the sender wrote them, at most a few and each shortened, with control characters replaced. */
+        private static String printable(List<String> names) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < Math.min(names.size(), 5); i++) {
+                String name = names.get(i);
+                name = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+                text.append(i > 0 ? ", " : "").append(name.replaceAll("\\p{Cntrl}", "?"));
+            }
+            return text.append(names.size() > 5 ? ", ... (" + names.size() + ")]" : "]").toString();
         }
     }
 

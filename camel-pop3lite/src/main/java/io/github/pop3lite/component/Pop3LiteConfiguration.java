@@ -7,8 +7,10 @@ import io.github.pop3lite.client.AccessTokenProvider;
 import io.github.pop3lite.client.AuthenticationMethod;
 import io.github.pop3lite.client.SaslInitialResponse;
 import io.github.pop3lite.client.Pipelining;
+import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.client.Security;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -19,6 +21,8 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 /** The options of a pop3lite endpoint. */
 @UriParams
 public class Pop3LiteConfiguration implements Cloneable {
+
+    private static final HeaderFilterStrategy DEFAULT_HEADER_FILTER = new MailHeaderFilterStrategy();
 
     @UriPath
     @Metadata(required = true)
@@ -56,6 +60,8 @@ public class Pop3LiteConfiguration implements Cloneable {
     private long connectTimeout = 30_000;
     @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration")
     private long readTimeout = 30_000;
+    @UriParam(label = "advanced", defaultValue = "16384")
+    private long minDataRate = Pop3ClientOptions.DEFAULT_MIN_DATA_RATE;
 
     @UriParam(label = "consumer", defaultValue = "true")
     private boolean delete = true;
@@ -77,6 +83,8 @@ public class Pop3LiteConfiguration implements Cloneable {
     private String handleDuplicateAttachmentNames = "uuidSuffix";
     @UriParam(label = "advanced", defaultValue = "auto", enums = "auto,announced,off")
     private String pipelining = "auto";
+    @UriParam(label = "filter")
+    private HeaderFilterStrategy headerFilterStrategy;
 
     public Pop3LiteConfiguration copy() {
         try {
@@ -342,11 +350,25 @@ public class Pop3LiteConfiguration implements Cloneable {
     }
 
     /**
-     * How long one reply line, or one line (up to 64 KiB) of message data, may take to arrive before the poll
-     * fails.
+     * How long each reply line may take to arrive, as a whole; how long the server may stay silent in the middle of a
+     * message or listing; the grace before minDataRate applies; and how long each TLS handshake may take, as a whole.
      */
     public void setReadTimeout(long readTimeout) {
         this.readTimeout = readTimeout;
+    }
+
+    public long getMinDataRate() {
+        return minDataRate;
+    }
+
+    /**
+     * The slowest, in octets per second, that the server may send a message or a listing: all the waiting for one
+     * message may take at most readTimeout plus its octets divided by this rate (16384: a link of 128 kbit/s). With
+     * the cut of a message at its announced size (plus 10 % and 4 KiB) this bounds how long a poll can take; see
+     * docs/security.md.
+     */
+    public void setMinDataRate(long minDataRate) {
+        this.minDataRate = minDataRate;
     }
 
     public boolean isDelete() {
@@ -504,6 +526,25 @@ public class Pop3LiteConfiguration implements Cloneable {
 
     Pipelining pipeliningMode() {
         return parse(Pipelining.class, "pipelining", pipelining, "auto, announced or off");
+    }
+
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    /**
+     * Decides which mail header fields become Camel headers (with mapMailHeaders). Default: a MailHeaderFilterStrategy,
+     * which keeps ordinary mail fields and drops the names that Camel or a transport would obey (Camel*,
+     * org.apache.camel.*, JMS*, _AMQ_*, kafka.*, Authorization, Cookie, Host, Content-Length and the like), because
+     * whoever sends a mail chooses its header fields.
+     */
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
+    }
+
+    /** The filter in force: the one given, or the default. */
+    HeaderFilterStrategy headerFilter() {
+        return headerFilterStrategy != null ? headerFilterStrategy : DEFAULT_HEADER_FILTER;
     }
 
     Duration connectTimeoutDuration() {

@@ -24,6 +24,7 @@ import io.github.pop3lite.client.MessageUid;
 import io.github.pop3lite.client.PipelinedReply;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
+import io.github.pop3lite.client.Pop3MessageTooLargeException;
 import io.github.pop3lite.client.Pop3ReplyException;
 import io.github.pop3lite.client.Pop3TemporaryFailureException;
 import io.github.pop3lite.component.DeliveryLedger.Action;
@@ -85,6 +86,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     record Fetched(Step step, Exchange exchange) {
     }
 
+    /** Skips, from now on, a message whose data went past the size LIST announced for it. */
+    private void reportOversent(Listed item, Pop3MessageTooLargeException e) {
+        if (tooLarge.add(item.part())) {
+            LOG.warn("Message {} (uid {}) on POP3 server {}: the server sent more than {} octets of it although LIST"
+                     + " announced {}. The download was cut, and the message stays on the server and is skipped from"
+                     + " now on; report it to the server's administrator.", item.number(), item.uid(), server(),
+                    e.limit(), e.announced());
+        }
+    }
+
     public Pop3LiteConsumer(Pop3LiteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.config = endpoint.getConfiguration();
@@ -111,6 +122,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         config.securityMode();
         config.saslInitialResponseMode();
         LoginPolicy.validate(config);
+        CredentialsCheck.check(config);
         if (getExceptionHandler() instanceof LoggingExceptionHandler) {
             failureLogger = new PollFailureLogger(getExceptionHandler(),
                     "pop3lite consumer of " + config.getUsername() + "@" + server());
@@ -225,6 +237,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 .security(config.securityMode())
                 .connectTimeout(config.connectTimeoutDuration())
                 .readTimeout(config.readTimeoutDuration())
+                .minDataRate(config.getMinDataRate())
                 .sslContext(sslContext)
                 .hostnameVerification(config.isHostnameVerification())
                 .authentication(config.authenticationMethod())
@@ -445,7 +458,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 } else if (allowed && next != null && retrieving.size() < window
                            && (retrieving.isEmpty() || octetsOnTheirWay + next.message().size() <= PIPELINE_OCTETS)) {
                     toFetch.poll();
-                    client.sendRetr(next.message().number());
+                    client.sendRetr(next.message().number(), next.message().size());
                     retrieving.add(next);
                     octetsOnTheirWay += next.message().size();
                 } else {
@@ -467,7 +480,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             IOException spoolFailure = null;
             long length = 0;
             long limit = config.getMaxMessageSize();
-            for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
+            for (int n = read(data, message, exchange); n >= 0; n = read(data, message, exchange)) {
                 length += n;
                 if (limit > 0 && length > limit) {
                     // the server sends more than it announced: stop reading rather than cache without end
@@ -520,6 +533,17 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             return new Fetched(step, exchange);
         }
 
+        /** Reads message data; data past the size LIST announced skips the message from now on and ends the session. */
+        private int read(InputStream data, Listed message, Exchange exchange) throws IOException {
+            try {
+                return data.read(buffer);
+            } catch (Pop3MessageTooLargeException e) {
+                reportOversent(message, e);
+                discard(exchange);
+                throw e;
+            }
+        }
+
         private void prepare(Exchange exchange, Step step, StreamCache body) throws IOException {
             Message in = exchange.getIn();
             Listed message = step.message();
@@ -542,7 +566,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     public void close() {
                         // the body stays open for the route
                     }
-                }, in.getHeaders());
+                }, in.getHeaders(), config.headerFilter(), exchange);
                 body.reset();
             }
             if (contentMapper != null) {
@@ -575,10 +599,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             try {
                 if (exchange.getException() != null || exchange.isRollbackOnly()) {
                     ledger.routeFailed(step);
-                    getExceptionHandler().handleException("Message " + step.message().number() + " (" + step.key()
-                                                          + ") failed in its route; it stays on the POP3 server and is"
-                                                          + " tried again at the next poll",
-                            exchange, exchange.getException());
+                    routeFailed("Message " + step.message().number() + " (" + step.key() + ") failed in its route;"
+                                + " it stays on the POP3 server and is tried again at the next poll", exchange);
                 } else {
                     // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
                     ledger.routed(step);
@@ -589,6 +611,20 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 }
             } finally {
                 releaseExchange(exchange, false);
+            }
+        }
+
+        /**
+         * Reports an Exchange that failed in its route. The route's error handler has handled it already; with
+         * bridgeErrorHandler the consumer's exception handler is that same error handler, and handing the Exchange
+         * to it again would handle one failure twice, so then the failure is only logged.
+         */
+        private void routeFailed(String message, Exchange exchange) {
+            if (getEndpoint().isBridgeErrorHandler()) {
+                LOG.warn("{}: {}", message, exchange.getException() != null ? exchange.getException().toString()
+                        : "the Exchange was marked rollback only");
+            } else {
+                getExceptionHandler().handleException(message, exchange, exchange.getException());
             }
         }
 

@@ -74,7 +74,7 @@ class Pop3ChannelTest {
         for (int i = 1; i < wire.length; i++) {
             Pop3Channel channel = channel(ChunkedInputStream.splitAt(wire, i));
             List<String> lines = new ArrayList<>();
-            for (String line = channel.listingLine(); line != null; line = channel.listingLine()) {
+            for (String line = channel.listingLine(channel.listingBudget("a listing")); line != null; line = channel.listingLine(channel.listingBudget("a listing"))) {
                 lines.add(line);
             }
             assertEquals(List.of("1 a", ".2 b", "x", ""), lines, "split at " + i);
@@ -86,7 +86,7 @@ class Pop3ChannelTest {
     void aListingCutShortIsAProtocolError() {
         Pop3Channel channel = channel("1 a\r\n2 b\r\n");
         assertThrows(Pop3ProtocolException.class, () -> {
-            while (channel.listingLine() != null) {
+            while (channel.listingLine(channel.listingBudget("a listing")) != null) {
                 // read until the connection ends
             }
         });

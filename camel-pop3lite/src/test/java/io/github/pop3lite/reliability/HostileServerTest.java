@@ -47,12 +47,14 @@ class HostileServerTest {
     enum Scenario {
         ENDLESS_STATUS_LINE("a greeting that never ends: megabytes without CRLF",
                 "sent a line longer than 1024 octets"),
-        ENDLESS_MESSAGE("RETR data that never ends (LIST said 2048 octets), maxMessageSize 1 MiB",
-                "grew past maxMessageSize (1048576 octets) although the server announced 2048"),
+        ENDLESS_MESSAGE("RETR data that never ends (LIST said 1000000 octets), maxMessageSize 1 MiB",
+                "grew past maxMessageSize (1048576 octets) although the server announced 1000000"),
+        ENDLESS_SMALL_MESSAGE("RETR data that never ends (LIST said 2048 octets), no maxMessageSize reached",
+                "sent more than 6348 octets of a message it announced as 2048 octets in LIST"),
         DRIP_GREETING("the greeting at one octet per second",
                 "sent no complete line within " + READ_TIMEOUT_MS + " ms (readTimeout)"),
         DRIP_MESSAGE("RETR data at one octet per second after a first line",
-                "sent no complete line within " + READ_TIMEOUT_MS + " ms (readTimeout)"),
+                "sent message data too slowly"),
         GARBAGE_STATUS("an HTTP answer to USER",
                 "sent a reply that is neither +OK nor -ERR: 'HTTP/1.1 400 Bad Request'"),
         BINARY_NOISE("random octets instead of a greeting",
@@ -179,13 +181,14 @@ class HostileServerTest {
                     out.flush();
                 }
             }
-            case ENDLESS_MESSAGE -> dialogue.serve((command, d) -> {
+            case ENDLESS_MESSAGE, ENDLESS_SMALL_MESSAGE -> dialogue.serve((command, d) -> {
+                String size = scenario == Scenario.ENDLESS_MESSAGE ? "1000000" : "2048";
                 if (command.equals("LIST")) {
-                    d.send("+OK\r\n1 2048\r\n.\r\n");
+                    d.send("+OK\r\n1 " + size + "\r\n.\r\n");
                 } else if (command.equals("UIDL")) {
                     d.send("+OK\r\n1 endless-1\r\n.\r\n");
                 } else if (command.equals("RETR 1")) {
-                    d.send("+OK 2048 octets\r\nSubject: endless\r\n\r\n");
+                    d.send("+OK " + size + " octets\r\nSubject: endless\r\n\r\n");
                     byte[] line = "this line is one of infinitely many\r\n".getBytes(StandardCharsets.ISO_8859_1);
                     while (true) {
                         out.write(line);
