@@ -50,6 +50,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "delete": getOrCreateConfiguration(target).setDelete(property(camelContext, boolean.class, value)); return true;
         case "handleduplicateattachmentnames":
         case "handleDuplicateAttachmentNames": getOrCreateConfiguration(target).setHandleDuplicateAttachmentNames(property(camelContext, java.lang.String.class, value)); return true;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": getOrCreateConfiguration(target).setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
@@ -70,6 +72,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
+        case "mindatarate":
+        case "minDataRate": getOrCreateConfiguration(target).setMinDataRate(property(camelContext, long.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "pipelining": getOrCreateConfiguration(target).setPipelining(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
@@ -109,6 +113,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "delete": return boolean.class;
         case "handleduplicateattachmentnames":
         case "handleDuplicateAttachmentNames": return java.lang.String.class;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
@@ -129,6 +135,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
+        case "mindatarate":
+        case "minDataRate": return long.class;
         case "password": return java.lang.String.class;
         case "pipelining": return java.lang.String.class;
         case "readtimeout":
@@ -169,6 +177,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "delete": return getOrCreateConfiguration(target).isDelete();
         case "handleduplicateattachmentnames":
         case "handleDuplicateAttachmentNames": return getOrCreateConfiguration(target).getHandleDuplicateAttachmentNames();
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return getOrCreateConfiguration(target).getHeaderFilterStrategy();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
@@ -189,6 +199,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
+        case "mindatarate":
+        case "minDataRate": return getOrCreateConfiguration(target).getMinDataRate();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "pipelining": return getOrCreateConfiguration(target).getPipelining();
         case "readtimeout":

@@ -52,6 +52,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
         case "handleduplicateattachmentnames":
         case "handleDuplicateAttachmentNames": target.getConfiguration().setHandleDuplicateAttachmentNames(property(camelContext, java.lang.String.class, value)); return true;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": target.getConfiguration().setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
         case "hostnameverification":
         case "hostnameVerification": target.getConfiguration().setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
@@ -70,6 +72,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, long.class, value)); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
+        case "mindatarate":
+        case "minDataRate": target.getConfiguration().setMinDataRate(property(camelContext, long.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "pipelining": target.getConfiguration().setPipelining(property(camelContext, java.lang.String.class, value)); return true;
         case "pollstrategy":
@@ -135,6 +139,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "greedy": return boolean.class;
         case "handleduplicateattachmentnames":
         case "handleDuplicateAttachmentNames": return java.lang.String.class;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
         case "hostnameverification":
         case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
@@ -153,6 +159,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
+        case "mindatarate":
+        case "minDataRate": return long.class;
         case "password": return java.lang.String.class;
         case "pipelining": return java.lang.String.class;
         case "pollstrategy":
@@ -219,6 +227,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "greedy": return target.isGreedy();
         case "handleduplicateattachmentnames":
         case "handleDuplicateAttachmentNames": return target.getConfiguration().getHandleDuplicateAttachmentNames();
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return target.getConfiguration().getHeaderFilterStrategy();
         case "hostnameverification":
         case "hostnameVerification": return target.getConfiguration().isHostnameVerification();
         case "idempotentrepository":
@@ -237,6 +247,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
+        case "mindatarate":
+        case "minDataRate": return target.getConfiguration().getMinDataRate();
         case "password": return target.getConfiguration().getPassword();
         case "pipelining": return target.getConfiguration().getPipelining();
         case "pollstrategy":

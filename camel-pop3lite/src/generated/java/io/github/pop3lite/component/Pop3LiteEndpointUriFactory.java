@@ -23,7 +23,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(47);
         props.add("accessToken");
         props.add("accessTokenProvider");
         props.add("allowPlaintextPassword");
@@ -41,6 +41,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("exchangePattern");
         props.add("greedy");
         props.add("handleDuplicateAttachmentNames");
+        props.add("headerFilterStrategy");
         props.add("host");
         props.add("hostnameVerification");
         props.add("idempotentRepository");
@@ -51,6 +52,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("mapMessage");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");
+        props.add("minDataRate");
         props.add("password");
         props.add("pipelining");
         props.add("pollStrategy");
