@@ -166,7 +166,9 @@ class DocSnippetsTest {
         Map<String, Object> options = new LinkedHashMap<>(URISupport.parseQuery(query, true));
         options.keySet().removeAll(List.of("security", "sslContextParameters", "hostnameVerification"));
         options.put("initialDelay", "0");
+        // a route that leaves the login to component properties gets alice's
         options.putIfAbsent("username", USER);
+        options.putIfAbsent("password", "RAW(" + PASSWORD + ")");
         return "pop3lite:127.0.0.1:" + port + "?" + URISupport.createQueryString(options);
     }
 
