@@ -44,12 +44,12 @@ public class Pop3LiteComponentConfiguration extends ComponentConfigurationProper
      * Messages larger than this many octets (by the size the server reports) are not downloaded:
      * they stay on the server and are reported once with a WARN log. 0 or less: no limit.
      */
-    private Long maxMessageSize;
+    private Long maxMessageSize = 0L;
 
     /**
      * The most messages routed in one poll; 0 or less for all.
      */
-    private Integer maxMessagesPerPoll;
+    private Integer maxMessagesPerPoll = 0;
 
     /**
      * Remembers which messages were routed successfully, keyed by the server's UIDL scoped by

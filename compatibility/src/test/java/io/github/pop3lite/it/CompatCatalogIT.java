@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,6 +46,21 @@ class CompatCatalogIT {
         try (InputStream json = CompatCatalogIT.class.getResourceAsStream("/META-INF/io/github/pop3lite/component/pop3lite.json")) {
             catalog.addComponent("pop3lite", "io.github.pop3lite.component.Pop3LiteComponent",
                     new String(json.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void theJarAnnouncesItsComponentToTooling() throws IOException {
+        try (JarFile jar = new JarFile(System.getProperty("pop3lite.jar"))) {
+            JarEntry entry = jar.getJarEntry("META-INF/services/org/apache/camel/component.properties");
+            assertNotNull(entry, "component.properties in the jar");
+            Properties discovery = new Properties();
+            try (InputStream in = jar.getInputStream(entry)) {
+                discovery.load(in);
+            }
+            assertEquals("pop3lite", discovery.getProperty("components"));
+            assertEquals("io.github.pop3lite", discovery.getProperty("groupId"));
+            assertEquals("camel-pop3lite", discovery.getProperty("artifactId"));
         }
     }
 
