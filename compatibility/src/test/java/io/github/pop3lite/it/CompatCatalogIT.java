@@ -83,12 +83,23 @@ class CompatCatalogIT {
     @Test
     void passwordsWithUriCharactersInRawAreValid() {
         for (String uri : List.of(
-                "pop3lite:mail.example.com?username=alice&password=RAW(p&ss=w?rd+%)&security=starttls",
+                "pop3lite:mail.example.com?username=alice&password=RAW(p+ss=w?rd%#)&security=starttls",
                 "pop3lite:mail.example.com:995?security=tls&username=alice&password=RAW({{mail.password}})",
                 "pop3lite:192.0.2.25:995?security=tls&delete=false&delay=30000&readTimeout=60000")) {
             EndpointValidationResult result = catalog.validateEndpointProperties(uri);
             assertTrue(result.isSuccess(), uri + ": " + result.summaryErrorMessage(false));
         }
+    }
+
+    /**
+     * The catalog splits the query on every '&', also inside RAW(...), which Camel itself does not: a
+     * password with '&' works in a route, but tooling reports the rest of it as an unknown option.
+     * Pinned like the IPv6 case below.
+     */
+    @Test
+    void catalogSplitsRawValuesAtAmpersands() throws Exception {
+        String uri = "pop3lite:mail.example.com?username=alice&password=RAW(p&ss)";
+        assertEquals("RAW(p", catalog.endpointProperties(uri).get("password"), uri);
     }
 
     /**
@@ -98,7 +109,7 @@ class CompatCatalogIT {
      * for the docs' IPv6 URIs: when a Camel line parses them, this fails and they join the test above.
      */
     @Test
-    void catalogCannotSplitABracketedIpv6HostFromItsPort() throws IOException {
+    void catalogCannotSplitABracketedIpv6HostFromItsPort() throws Exception {
         List<String> ipv6 = uriExamplesInDocs().stream().filter(CompatCatalogIT::isIpv6).toList();
         assertFalse(ipv6.isEmpty(), "the docs show an IPv6 host");
         for (String uri : ipv6) {
@@ -130,9 +141,8 @@ class CompatCatalogIT {
         for (Path page : pages) {
             Matcher m = URI.matcher(Files.readString(page));
             while (m.find()) {
-                String uri = balanced(m.group());
-                if (!SYNTAX.matcher(uri).matches()) {
-                    uris.add(uri);
+                if (!SYNTAX.matcher(m.group()).matches()) {
+                    uris.add(balanced(m.group()));
                 }
             }
         }

@@ -14,8 +14,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Flags;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -26,24 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The camel-pop3lite jar of the main build, in a camel-main application of the Camel line named by
  * {@code compat.camel.version}, drains GreenMail and a real Dovecot, in delete and in keep mode.
  */
-class CompatDrainIT {
+class CompatDrainIT extends DovecotTestSupport {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> SUBJECTS = List.of("one", "two", "three");
     private static final List<String> ROUTED = List.of("one|true", "two|true", "three|true");
 
-    private static Dovecot dovecot;
-
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start();
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
+    @Override
+    String user() {
+        return "bob";
     }
 
     @Test
@@ -91,7 +80,6 @@ class CompatDrainIT {
 
     @Test
     void drainsDovecotInDeleteMode() throws Exception {
-        dovecot.clear("bob");
         deliverToDovecot(SUBJECTS);
         try (CompatApplication app = dovecotApp("delete=true")) {
             await().atMost(TIMEOUT).until(() -> app.routed.size() == 3 && dovecot.filesInMaildrop("bob") == 0);
@@ -101,7 +89,6 @@ class CompatDrainIT {
 
     @Test
     void drainsDovecotInKeepModeDeliveringEachMessageOnce() throws Exception {
-        dovecot.clear("bob");
         deliverToDovecot(SUBJECTS);
         try (CompatApplication app = dovecotApp("delete=false")) {
             awaitRoutedThenIdle(app);
