@@ -65,9 +65,9 @@ public class Pop3LiteConfiguration implements Cloneable {
 
     @UriParam(label = "consumer", defaultValue = "true")
     private boolean delete = true;
-    @UriParam(label = "consumer")
+    @UriParam(label = "consumer", defaultValue = "0")
     private int maxMessagesPerPoll;
-    @UriParam(label = "consumer")
+    @UriParam(label = "consumer", defaultValue = "0")
     private long maxMessageSize;
     @UriParam(label = "consumer", defaultValue = "true")
     private boolean mapMailHeaders = true;

@@ -48,4 +48,22 @@ class DocsReferenceTest {
         }
         assertEquals(List.of(), problems);
     }
+
+    @Test
+    void optionsThatTakeDurationTextAreTheCatalogsDurations() throws Exception {
+        JsonObject catalog = catalog();
+        List<String> lines = Files.readAllLines(REFERENCE);
+        List<String> problems = new ArrayList<>();
+        for (String section : new String[] { "componentProperties", "properties" }) {
+            for (Map.Entry<String, Object> option : ((JsonObject) catalog.get(section)).entrySet()) {
+                boolean duration = "duration".equals(((JsonObject) option.getValue()).get("type"));
+                lines.stream().filter(l -> l.startsWith("| `" + option.getKey() + "` |")).forEach(row -> {
+                    if (duration != row.contains("| duration (ms) |")) {
+                        problems.add(option.getKey() + (duration ? " takes" : " does not take") + " duration text: " + row);
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
 }
