@@ -61,7 +61,7 @@ class HeaderMappingSmallHeapTest extends CamelTestSupport {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&password=" + PASSWORD
+                    from("pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&pipelining=announced" + "&password=" + PASSWORD
                          + "&initialDelay=0&repeatCount=1&readTimeout=20000")
                             .to("mock:out");
                 }

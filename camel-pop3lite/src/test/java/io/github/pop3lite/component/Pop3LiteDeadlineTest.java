@@ -57,7 +57,7 @@ class Pop3LiteDeadlineTest extends CamelTestSupport {
 
     private void start(int port, int pollCount, String options) throws Exception {
         context.getRegistry().bind("polls", polls);
-        String uri = "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&password=" + PASSWORD
+        String uri = "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&pipelining=announced" + "&password=" + PASSWORD
                      + "&initialDelay=0&delay=100&repeatCount=" + pollCount + "&pollStrategy=#polls&readTimeout="
                      + READ_TIMEOUT_MS + "&minDataRate=" + MIN_DATA_RATE + (options.isEmpty() ? "" : "&" + options);
         context.addRoutes(new RouteBuilder() {
