@@ -146,6 +146,20 @@ class DeliveryCasesTest {
     }
 
     @Test
+    void keepModeWithTheDefaultRepositoryDeliversOnceAcrossRouteRestarts() throws Exception {
+        server = MaildropServer.start(false);
+        server.add(Reliability.message(1, 500));
+        context = Reliability.startContext(Map.of(), counting(Reliability.uri(server.port(), 50, "delete=false")));
+        await("delivered").atMost(TIMEOUT).until(() -> deliveries(1) == 1);
+        context.getRouteController().stopRoute("pop3");
+        context.getRouteController().startRoute("pop3");
+        int sessions = server.sessions();
+        await("polls after the route restart").atMost(TIMEOUT).until(() -> server.sessions() > sessions + 2);
+        assertEquals(1, deliveries(1), "kept, and delivered once");
+        assertEquals(1, server.size());
+    }
+
+    @Test
     void anUnwritableSpoolDirectoryFailsTheLargeMessageOnly() throws Exception {
         server = MaildropServer.start(true);
         server.add(Reliability.message(1, 500));
