@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -125,12 +126,11 @@ class JdbcLedgerTest {
             other.setClaimExpiry(Duration.ofMillis(300));
             other.start();
             try {
-                long until = System.currentTimeMillis() + 1500;
-                while (System.currentTimeMillis() < until) {
-                    assertFalse(other.add("r"), "the owner renews every 100 ms, so its claim never expires");
-                }
+                // the owner renews every 100 ms, so its claim never expires while it runs
+                await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !other.add("r"));
                 fast.stop();
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> other.add("r"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> other.add("r"));
             } finally {
                 other.stop();
             }
