@@ -30,6 +30,7 @@ final class NodeProcess implements AutoCloseable {
 
     static NodeProcess start(String id, Path dir, Map<String, String> properties) throws IOException {
         Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(id + ".leads"));
         Path log = dir.resolve(id + ".routed");
         Path output = dir.resolve(id + ".out");
         List<String> command = new ArrayList<>();
@@ -40,6 +41,7 @@ final class NodeProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add("-Dnode.id=" + id);
         command.add("-Dnode.log=" + log);
+        command.add("-Dnode.leads=" + dir.resolve(id + ".leads"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(ClusterNode.class.getName());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -71,6 +73,12 @@ final class NodeProcess implements AutoCloseable {
                 .map(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1))).toList();
     }
 
+    /** The mailboxes this node leads, as it last wrote them (node.leads). */
+    List<String> leads() throws IOException {
+        Path file = log.resolveSibling(id + ".leads");
+        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.US_ASCII) : List.of();
+    }
+
     boolean started() throws IOException {
         return Files.exists(output) && Files.readString(output, StandardCharsets.UTF_8).contains("NODE " + id + " STARTED");
     }
@@ -85,7 +93,7 @@ final class NodeProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: the node stops its CamelContext gracefully; returns the exit code. */
+    /** SIGTERM: the node stops its CamelContext gracefully; returns the exit code (143, the JVM's for SIGTERM). */
     int stopGracefully() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
