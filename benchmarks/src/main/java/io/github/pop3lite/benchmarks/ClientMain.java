@@ -157,6 +157,8 @@ public final class ClientMain {
         }
         String endpoint = uri;
         context = new DefaultCamelContext();
+        // large messages go to Camel's spool files, as the pop3lite docs tell users to configure it
+        context.getStreamCachingStrategy().setSpoolEnabled(true);
         context.getShutdownStrategy().setTimeout(30);
         context.addRoutes(new RouteBuilder() {
             @Override

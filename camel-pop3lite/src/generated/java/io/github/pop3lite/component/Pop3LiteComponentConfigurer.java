@@ -51,6 +51,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "hostnameVerification": getOrCreateConfiguration(target).setHostnameVerification(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "mailboxid":
+        case "mailboxId": getOrCreateConfiguration(target).setMailboxId(property(camelContext, java.lang.String.class, value)); return true;
         case "mapmailheaders":
         case "mapMailHeaders": getOrCreateConfiguration(target).setMapMailHeaders(property(camelContext, boolean.class, value)); return true;
         case "maxmessagesize":
@@ -94,6 +96,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "hostnameVerification": return boolean.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "mailboxid":
+        case "mailboxId": return java.lang.String.class;
         case "mapmailheaders":
         case "mapMailHeaders": return boolean.class;
         case "maxmessagesize":
@@ -138,6 +142,8 @@ public class Pop3LiteComponentConfigurer extends PropertyConfigurerSupport imple
         case "hostnameVerification": return getOrCreateConfiguration(target).isHostnameVerification();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
+        case "mailboxid":
+        case "mailboxId": return getOrCreateConfiguration(target).getMailboxId();
         case "mapmailheaders":
         case "mapMailHeaders": return getOrCreateConfiguration(target).isMapMailHeaders();
         case "maxmessagesize":

@@ -51,6 +51,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
+        case "mailboxid":
+        case "mailboxId": target.getConfiguration().setMailboxId(property(camelContext, java.lang.String.class, value)); return true;
         case "mapmailheaders":
         case "mapMailHeaders": target.getConfiguration().setMapMailHeaders(property(camelContext, boolean.class, value)); return true;
         case "maxmessagesize":
@@ -118,6 +120,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "initialdelay":
         case "initialDelay": return long.class;
+        case "mailboxid":
+        case "mailboxId": return java.lang.String.class;
         case "mapmailheaders":
         case "mapMailHeaders": return boolean.class;
         case "maxmessagesize":
@@ -186,6 +190,8 @@ public class Pop3LiteEndpointConfigurer extends PropertyConfigurerSupport implem
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
+        case "mailboxid":
+        case "mailboxId": return target.getConfiguration().getMailboxId();
         case "mapmailheaders":
         case "mapMailHeaders": return target.getConfiguration().isMapMailHeaders();
         case "maxmessagesize":

@@ -23,7 +23,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(36);
+        Set<String> props = new HashSet<>(37);
         props.add("allowPlaintextPassword");
         props.add("apopFallback");
         props.add("authentication");
@@ -41,6 +41,7 @@ public class Pop3LiteEndpointUriFactory extends org.apache.camel.support.compone
         props.add("hostnameVerification");
         props.add("idempotentRepository");
         props.add("initialDelay");
+        props.add("mailboxId");
         props.add("mapMailHeaders");
         props.add("maxMessageSize");
         props.add("maxMessagesPerPoll");

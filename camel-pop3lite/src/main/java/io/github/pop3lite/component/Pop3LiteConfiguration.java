@@ -55,6 +55,8 @@ public class Pop3LiteConfiguration implements Cloneable {
     private boolean mapMailHeaders = true;
     @UriParam(label = "consumer,advanced")
     private IdempotentRepository idempotentRepository;
+    @UriParam(label = "consumer,advanced")
+    private String mailboxId;
 
     public Pop3LiteConfiguration copy() {
         try {
@@ -304,13 +306,40 @@ public class Pop3LiteConfiguration implements Cloneable {
     }
 
     /**
-     * Remembers which messages were routed successfully, keyed by the server's UIDL scoped by user, host and port
-     * (or by a SHA-256 of the message when the server has no UIDL). Such a message is never routed again; if it
-     * is still on the server it is deleted (or, with delete=false, left alone). Default: an in-memory repository,
-     * which protects against duplicates within this JVM; use a persistent one to survive restarts.
+     * Claims each message before its route (add), releases the claim when the route failed (remove) and confirms
+     * it on success (confirm), under keys that start with the mailboxId and a {@code /} and name the UIDL and LIST
+     * size (plus a SHA-256 of the message when the UIDL alone does not tell it apart). A routed message is never
+     * routed again; if it is still on the server it is deleted (or, with delete=false, left alone). Keys of
+     * messages that left the maildrop are forgotten: all of them when the repository implements
+     * KeyListingRepository, otherwise those stored in this JVM. Default: an in-memory KeyListingRepository of the
+     * endpoint, which protects against duplicates within this JVM; use a persistent one to survive restarts.
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
+    }
+
+    public String getMailboxId() {
+        return mailboxId;
+    }
+
+    /**
+     * Names the mailbox in the idempotent repository's keys; every key of this mailbox starts with it and a
+     * {@code /}. Default: username@host:port. Set it, for example to alice@example.com, so that changing the host
+     * alias, the port or the security mode does not deliver a kept mailbox again, or so that two endpoints reading
+     * one maildrop through different hosts share their keys.
+     */
+    public void setMailboxId(String mailboxId) {
+        this.mailboxId = mailboxId;
+    }
+
+    /** The mailbox prefix of the keys, without its {@code /}. */
+    String mailboxId() {
+        return mailboxId != null && !mailboxId.isBlank() ? mailboxId : username + "@" + server();
+    }
+
+    /** host:port as shown in logs and keys; an IPv6 literal in brackets, or its last group reads like the port. */
+    String server() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + effectivePort();
     }
 
     Duration connectTimeoutDuration() {

@@ -1,10 +1,8 @@
 package io.github.pop3lite.component;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -12,13 +10,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLContext;
 
@@ -30,23 +25,28 @@ import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.client.Pop3ReplyException;
 import io.github.pop3lite.client.Pop3TemporaryFailureException;
+import io.github.pop3lite.component.DeliveryLedger.Action;
+import io.github.pop3lite.component.DeliveryLedger.Listed;
+import io.github.pop3lite.component.DeliveryLedger.Step;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.spi.StreamCachingStrategy;
+import org.apache.camel.StreamCache;
+import org.apache.camel.converter.stream.CachedOutputStream;
+import org.apache.camel.spi.ScheduledPollConsumerScheduler;
+import org.apache.camel.support.DefaultScheduledPollConsumerScheduler;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
-import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.support.UnitOfWorkHelper;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One POP3 session per poll: lists the maildrop, then downloads and routes one message at a time,
- * in maildrop order, and deletes a message only after its Exchange succeeded. QUIT at the end of
- * the poll commits the deletions.
+ * One POP3 session per poll: list the maildrop, plan the poll with the {@link DeliveryLedger}, then for each
+ * message fetch, route and settle it, one at a time in maildrop order; then commit with QUIT. A message is
+ * deleted only after its Exchange succeeded.
  */
 public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
@@ -61,46 +61,21 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     static final int PIPELINE_MESSAGES = 256;
     static final long PIPELINE_OCTETS = 4 * 1024 * 1024;
 
-    private static final int SPOOL_CHUNK = 1024 * 1024;
-
-    /** Spool threshold when the context's stream caching sets none. */
-    private static final long DEFAULT_SPOOL_THRESHOLD = 128 * 1024;
+    private static final int BUFFER = 64 * 1024;
 
     private final Pop3LiteConfiguration config;
-    private IdempotentRepository repository;
+    private DeliveryLedger ledger;
     private SSLContext sslContext;
-    private long spoolThreshold;
-    private Path spoolDirectory;
-    /** Removes spool files off the poll thread. */
-    private ExecutorService spoolCleaner;
     private PollFailureLogger failureLogger;
+    /** Listing parts of messages over maxMessageSize, reported once and skipped while they stay on the server. */
     private final Set<String> tooLarge = new HashSet<>();
-    /** Messages whose route failed, by sizeId: they yield their place to the others when a poll is limited. */
-    private final Set<String> failed = new HashSet<>();
-    private Pop3Client session;
-    private final List<String> commitProblems = new ArrayList<>();
-    /** DELEs to send in this poll, in order: messages routed now or in an earlier poll. */
-    private final Deque<Deletion> toDelete = new ArrayDeque<>();
-    /** Carries message data from the session to the spool; polls run one at a time, so one buffer serves all. */
-    private final byte[] buffer = new byte[64 * 1024];
-    /** Collects spool file data for writes of {@link #SPOOL_CHUNK}; one spool at a time, as for {@link #buffer}. */
-    private ByteBuffer spoolChunk;
-
-    /** One maildrop entry as listed at the start of the poll. */
-    record Item(int number, long size, String uid, String key, String sizeId) {
-    }
 
     /** A DELE to send, and the key to name should the server refuse it. */
     record Deletion(int number, String key) {
     }
 
-    /** Reports a message over maxMessageSize once, and skips it from now on while it stays on the server. */
-    private void reportTooLarge(Item item, long octets) {
-        if (tooLarge.add(item.sizeId())) {
-            LOG.warn("Message {} (uid {}) on POP3 server {} has {} octets, more than maxMessageSize {}: it is not"
-                     + " downloaded and stays on the server. Raise maxMessageSize or remove it from the mailbox.",
-                    item.number(), item.uid(), server(), octets, config.getMaxMessageSize());
-        }
+    /** A message downloaded and claimed, with its Exchange ready to route. */
+    record Fetched(Step step, Exchange exchange) {
     }
 
     public Pop3LiteConsumer(Pop3LiteEndpoint endpoint, Processor processor) {
@@ -114,9 +89,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     }
 
     private String server() {
-        String host = config.getHost();
-        // an IPv6 literal goes in brackets, as in the endpoint URI, or its last group reads like the port
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.effectivePort();
+        return config.server();
     }
 
     @Override
@@ -142,57 +115,50 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        // read once: the context's stream-caching settings do not change while the route runs
-        StreamCachingStrategy strategy = getEndpoint().getCamelContext().getStreamCachingStrategy();
-        spoolThreshold = strategy.getSpoolThreshold() > 0 ? strategy.getSpoolThreshold() : DEFAULT_SPOOL_THRESHOLD;
-        spoolDirectory = strategy.getSpoolDirectory() != null
-                ? strategy.getSpoolDirectory().toPath()
-                : Path.of(System.getProperty("java.io.tmpdir"), "pop3lite");
-        if (config.getSslContextParameters() != null) {
-            sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
+    protected void afterConfigureScheduler(ScheduledPollConsumerScheduler scheduler, boolean newScheduler) {
+        super.afterConfigureScheduler(scheduler, newScheduler);
+        if (scheduler instanceof DefaultScheduledPollConsumerScheduler defaults && defaults.getConcurrentConsumers() > 1) {
+            throw new IllegalArgumentException("pop3lite: scheduler.concurrentConsumers=" + defaults.getConcurrentConsumers()
+                                               + " is not supported: POP3 locks the maildrop for one session, so"
+                                               + " polls of one mailbox run one at a time. Remove the option; to"
+                                               + " process messages in parallel, hand them to threads() or seda"
+                                               + " in the route");
         }
-        repository = config.getIdempotentRepository() != null
-                ? config.getIdempotentRepository() : getEndpoint().defaultIdempotentRepository();
-        ServiceHelper.startService(repository);
-        spoolCleaner = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newSingleThreadExecutor(this, "pop3lite-spool-cleaner");
-        super.doStart();
     }
 
     @Override
-    protected void doStop() throws Exception {
-        super.doStop();
-        if (spoolCleaner != null) {
-            // waits for the spool files still queued for removal;
-            // an Exchange that completes later removes its spool file itself (the executor rejects the task)
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(spoolCleaner);
+    protected void doStart() throws Exception {
+        if (config.getSslContextParameters() != null) {
+            sslContext = config.getSslContextParameters().createSSLContext(getEndpoint().getCamelContext());
         }
+        ledger = getEndpoint().ledger();
+        ServiceHelper.startService(ledger.repository());
+        if (!getEndpoint().getCamelContext().getStreamCachingStrategy().isSpoolEnabled()) {
+            LOG.info("pop3lite consumer of {}@{}: stream caching does not spool to disk in this CamelContext, so each"
+                     + " message is held in memory whole; enable spooling (camel.main.streamCachingSpoolEnabled=true)"
+                     + " or set maxMessageSize to bound it", config.getUsername(), server());
+        }
+        super.doStart();
     }
 
     @Override
     protected int poll() throws Exception {
         shutdownRunningTask = null;
         pendingExchanges = 0;
-        commitProblems.clear();
         try (Pop3Client client = openSession()) {
-            session = client;
-            toDelete.clear();
-            Queue<Object> items = new ArrayDeque<>(listItems(client));
-            int routed = processBatch(items);
-            boolean committed = client.quit();
-            if (!committed) {
-                commitProblems.add("the server refused QUIT, so the deletions of this poll were not committed; those"
-                                   + " messages stay on the server and are deleted, without being routed again, at a"
-                                   + " later poll");
+            // the keys stored before the listing: only those may be forgotten when it does not show them
+            Set<String> before = ledger.keys();
+            List<Step> plan = ledger.plan(list(client), before, getMaxMessagesPerPoll());
+            Poll poll = new Poll(client, plan);
+            try {
+                int handled = poll.run();
+                commit(client, poll.problems);
+                return handled;
+            } finally {
+                if (poll.interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            if (!commitProblems.isEmpty()) {
-                throw new Pop3LiteException("POP3 server " + server() + ": " + String.join("; ", commitProblems));
-            }
-            if (failureLogger != null) {
-                failureLogger.pollSucceeded();
-            }
-            return routed;
         } catch (Pop3TemporaryFailureException e) {
             throw new Pop3LiteException("POP3 server " + server() + " cannot serve the maildrop of '"
                                         + config.getUsername() + "' now: " + e.reply().line(), e);
@@ -203,9 +169,13 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         } catch (IOException e) {
             throw new Pop3LiteException("POP3 session as '" + config.getUsername() + "' with " + server()
                                         + " failed: " + e.getMessage(), e);
-        } finally {
-            session = null;
         }
+    }
+
+    /** Polls go through {@link #poll()}, which reads, routes and settles each message itself. */
+    @Override
+    public int processBatch(Queue<Object> exchanges) {
+        throw new UnsupportedOperationException("pop3lite routes each message as it is downloaded, in poll()");
     }
 
     /** The engine's options for a session of this endpoint; package-private so that tests can check the mapping. */
@@ -234,49 +204,27 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    /**
-     * The messages to route in this poll. Those the repository already knows were routed before:
-     * with delete they are queued for deletion (their earlier deletion was never committed), never
-     * routed.
-     */
-    private List<Item> listItems(Pop3Client client) throws IOException {
+    /** LIST and UIDL, less the messages over maxMessageSize (reported once). */
+    private List<Listed> list(Pop3Client client) throws IOException {
         List<MessageSize> sizes = client.list();
         Map<Integer, String> uids = uids(client);
-        String scope = config.getUsername() + "@" + server() + "/";
-        Set<String> listed = new HashSet<>();
-        List<Item> items = new ArrayList<>();
+        List<Listed> listing = new ArrayList<>(sizes.size());
+        Set<String> listedTooLarge = new HashSet<>();
         for (MessageSize size : sizes) {
-            String uid = uids.get(size.number());
-            String key = uid == null ? null : scope + uid;
-            if (key != null && repository.contains(key)) {
-                if (config.isDelete()) {
-                    LOG.debug("Message {} ({}) was routed before; deleting it now", size.number(), key);
-                    toDelete.add(new Deletion(size.number(), key));
+            Listed listed = new Listed(size.number(), size.size(), uids.get(size.number()));
+            boolean overLimit = config.getMaxMessageSize() > 0 && size.size() > config.getMaxMessageSize();
+            if (overLimit || tooLarge.contains(listed.part())) {
+                if (overLimit) {
+                    reportTooLarge(listed, size.size());
                 }
+                listedTooLarge.add(listed.part());
                 continue;
             }
-            Item item = new Item(size.number(), size.size(), uid, key, key != null ? key : scope + "#" + size.number() + "/" + size.size());
-            listed.add(item.sizeId());
-            if (config.getMaxMessageSize() > 0 && size.size() > config.getMaxMessageSize()) {
-                reportTooLarge(item, size.size());
-                continue;
-            }
-            if (!tooLarge.contains(item.sizeId())) {
-                items.add(item);
-            }
+            listing.add(listed);
         }
-        // forget messages that left the server, so the sets stay as small as the maildrop
-        tooLarge.retainAll(listed);
-        failed.retainAll(listed);
-        int max = getMaxMessagesPerPoll();
-        if (max > 0 && uids.size() > 0 && items.size() > max) {
-            // otherwise maxMessagesPerPoll poison messages at the head of the maildrop would be all that is ever tried
-            List<Item> ordered = new ArrayList<>(items.size());
-            items.stream().filter(item -> !failed.contains(item.sizeId())).forEach(ordered::add);
-            items.stream().filter(item -> failed.contains(item.sizeId())).forEach(ordered::add);
-            return ordered.subList(0, max);
-        }
-        return items;
+        // forget what left the server, so the set stays as small as the maildrop
+        tooLarge.retainAll(listedTooLarge);
+        return listing;
     }
 
     private static Map<Integer, String> uids(Pop3Client client) throws IOException {
@@ -300,204 +248,321 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         return uids;
     }
 
-    /**
-     * Routes the listed messages one at a time, in maildrop order. RETR and DELE go through a window
-     * of commands sent ahead of their replies (RFC 2449 PIPELINING, only when the server announced
-     * it), so that the next messages are already on their way while the current one is routed; the
-     * delivery stays one Exchange at a time, and DELE still follows the Exchange's success.
-     */
-    @Override
-    public int processBatch(Queue<Object> items) throws Exception {
-        Pop3Client client = session;
-        boolean pipelining = client.capabilities().pipelining();
-        int window = pipelining ? PIPELINE_MESSAGES : 1;
-        // the DELEs of the messages routed since the last top-up go along with the RETRs, at most a window of them
-        int commands = pipelining ? 2 * PIPELINE_MESSAGES : 1;
-        int max = getMaxMessagesPerPoll() > 0 ? getMaxMessagesPerPoll() : Integer.MAX_VALUE;
-        int total = items.size();
-        Deque<Item> retrieving = new ArrayDeque<>();
-        long octetsOnTheirWay = 0;
-        Map<Integer, String> deleting = new HashMap<>();
-        int index = 0;
-        int routed = 0;
-        while (true) {
-            // top up once half the messages on their way have arrived: commands go out in batches, as the server
-            // reads them; counting the quickly answered DELEs in the window instead let the server run out of RETRs
-            if (retrieving.size() <= window / 2) {
-                boolean allowed = isBatchAllowed();
-                while (client.pendingReplies() < commands) {
-                    Item next = (Item) items.peek();
-                    if (!toDelete.isEmpty()) {
-                        Deletion deletion = toDelete.poll();
-                        client.sendDele(deletion.number());
-                        deleting.put(deletion.number(), deletion.key());
-                    } else if (allowed && next != null && retrieving.size() < window && routed + retrieving.size() < max
-                               && (retrieving.isEmpty() || octetsOnTheirWay + next.size() <= PIPELINE_OCTETS)) {
-                        items.poll();
-                        client.sendRetr(next.number());
-                        retrieving.add(next);
-                        octetsOnTheirWay += next.size();
-                    } else {
-                        break;
-                    }
-                }
-            }
-            if (client.pendingReplies() == 0) {
-                break;
-            }
-            PipelinedReply reply = client.readReply();
-            if (!reply.isRetr()) {
-                deleted(reply, deleting.remove(reply.number()));
-                continue;
-            }
-            Item item = retrieving.poll();
-            octetsOnTheirWay -= item.size();
-            pendingExchanges = total - index - 1;
-            if (!reply.ok()) {
-                LOG.warn("POP3 server {} refused to send message {} (uid {}): {}. It stays on the server and is tried"
-                         + " again at the next poll.", server(), item.number(), item.uid(), reply.reply().line());
-                index++;
-                continue;
-            }
-            if (!isBatchAllowed()) {
-                // stopping: a message already on its way is read past and stays on the server
-                continue;
-            }
-            if (route(item, reply.data(), index++, total)) {
-                routed++;
-            }
+    /** Reports a message over maxMessageSize once, and skips it from now on while it stays on the server. */
+    private void reportTooLarge(Listed message, long octets) {
+        if (tooLarge.add(message.part())) {
+            LOG.warn("Message {} (uid {}) on POP3 server {} has {} octets, more than maxMessageSize {}: it is not"
+                     + " downloaded and stays on the server. Raise maxMessageSize or remove it from the mailbox.",
+                    message.number(), message.uid(), server(), octets, config.getMaxMessageSize());
         }
-        pendingExchanges = 0;
-        return routed;
+    }
+
+    /** QUIT commits the deletions; any refused DELE or QUIT fails the poll, so that it is seen. */
+    private void commit(Pop3Client client, List<String> problems) throws IOException, Pop3LiteException {
+        if (!client.quit()) {
+            problems.add("the server refused QUIT, so the deletions of this poll were not committed; those messages"
+                         + " stay on the server and are deleted, without being routed again, at a later poll");
+        }
+        if (!problems.isEmpty()) {
+            throw new Pop3LiteException("POP3 server " + server() + ": " + String.join("; ", problems));
+        }
+        if (failureLogger != null) {
+            failureLogger.pollSucceeded();
+        }
     }
 
     /**
-     * Downloads one message completely, then routes it; on success queues its DELE.
-     *
-     * @return whether the route succeeded
+     * One poll's work on its session: the messages to fetch, the commands on their way and the buffer that
+     * carries message data. RETR and DELE go through a window of commands sent ahead of their replies (RFC 2449
+     * PIPELINING, only when the server announced it), so that the next messages are on their way while one is
+     * routed; delivery stays one Exchange at a time, and a DELE still follows its Exchange's success.
      */
-    private boolean route(Item item, InputStream data, int index, int total) throws Exception {
-        MessageDigest digest = item.key() == null ? sha256() : null;
-        SpooledMessage body = download(session, item, data, digest);
-        String key = item.key() != null
-                ? item.key()
-                : config.getUsername() + "@" + server() + "/sha256:" + HexFormat.of().formatHex(digest.digest());
-        if (item.key() == null && repository.contains(key)) {
-            deleteSpool(body);
-            if (config.isDelete()) {
-                toDelete.add(new Deletion(item.number(), key));
+    private final class Poll {
+
+        private final Pop3Client client;
+        private final Deque<Step> toFetch = new ArrayDeque<>();
+        private final Deque<Deletion> toDelete = new ArrayDeque<>();
+        private final Deque<Step> retrieving = new ArrayDeque<>();
+        private final Map<Integer, String> deleting = new HashMap<>();
+        private final List<String> problems = new ArrayList<>();
+        private final byte[] buffer = new byte[BUFFER];
+        private final int window;
+        private final int commands;
+        private long octetsOnTheirWay;
+        private int created;
+        private int routed;
+        /** Whether a stop interrupted the poll thread during a route: restored once the poll has settled and quit. */
+        private boolean interrupted;
+
+        Poll(Pop3Client client, List<Step> plan) throws IOException {
+            this.client = client;
+            for (Step step : plan) {
+                if (step.action() == Action.DELETE) {
+                    LOG.debug("Message {} ({}) was routed before; deleting it now", step.message().number(), step.key());
+                    toDelete.add(new Deletion(step.message().number(), step.key()));
+                } else {
+                    toFetch.add(step);
+                }
             }
-            return false;
+            boolean pipelining = client.capabilities().pipelining();
+            window = pipelining ? PIPELINE_MESSAGES : 1;
+            // the DELEs of the messages routed since the last top-up go along with the RETRs, at most a window of them
+            commands = pipelining ? 2 * PIPELINE_MESSAGES : 1;
         }
-        Exchange exchange = createExchange(false);
-        try {
-            Message message = exchange.getIn();
-            message.setBody(body);
-            message.setHeader(Pop3LiteConstants.MESSAGE_NUMBER, item.number());
-            message.setHeader(Pop3LiteConstants.SIZE, item.size());
-            message.setHeader(Pop3LiteConstants.IDEMPOTENT_KEY, key);
-            if (item.uid() != null) {
-                message.setHeader(Pop3LiteConstants.UID, item.uid());
+
+        /**
+         * Fetches one message ahead of the one it routes, so that an Exchange knows whether it is the last of the
+         * batch; then sends the DELEs still due and reads every reply left.
+         *
+         * @return the number of Exchanges that succeeded: what Camel's greedy, idle and backoff options count
+         */
+        int run() throws IOException {
+            Fetched current = next();
+            while (current != null) {
+                Fetched following;
+                try {
+                    following = next();
+                } catch (IOException | RuntimeException e) {
+                    giveBack(current);
+                    throw e;
+                }
+                try {
+                    routeAndSettle(current, following == null);
+                } catch (RuntimeException e) {
+                    giveBack(following);
+                    throw e;
+                }
+                if (following != null && !isBatchAllowed()) {
+                    // stopping: the message fetched ahead is not routed
+                    giveBack(following);
+                    following = null;
+                }
+                current = following;
+            }
+            giveBack(next());
+            pendingExchanges = 0;
+            return routed;
+        }
+
+        /** A message fetched and claimed but not routed: the claim goes back, for the next poll. */
+        private void giveBack(Fetched fetched) {
+            if (fetched != null) {
+                ledger.release(fetched.step().key());
+                discard(fetched.exchange());
+            }
+        }
+
+        /** Sends what is due, reads replies, and returns the next message to route, or null when none is left. */
+        private Fetched next() throws IOException {
+            while (true) {
+                topUp();
+                if (client.pendingReplies() == 0) {
+                    return null;
+                }
+                PipelinedReply reply = client.readReply();
+                if (!reply.isRetr()) {
+                    deleted(reply, deleting.remove(reply.number()));
+                    continue;
+                }
+                Step step = retrieving.poll();
+                octetsOnTheirWay -= step.message().size();
+                pendingExchanges = toFetch.size() + retrieving.size();
+                if (!reply.ok()) {
+                    LOG.warn("POP3 server {} refused to send message {} (uid {}): {}. It stays on the server and is"
+                             + " tried again at the next poll.", server(), step.message().number(), step.message().uid(),
+                            reply.reply().line());
+                    ledger.fetchFailed(step.message());
+                    continue;
+                }
+                if (!isBatchAllowed()) {
+                    // stopping: a message already on its way is read past and stays on the server
+                    readPast(reply.data());
+                    continue;
+                }
+                Fetched fetched = fetch(step, reply.data());
+                if (fetched != null) {
+                    return fetched;
+                }
+            }
+        }
+
+        /** Tops the window up once half the messages on their way have arrived, as the server reads commands in batches. */
+        private void topUp() throws IOException {
+            if (retrieving.size() > window / 2) {
+                return;
+            }
+            boolean allowed = isBatchAllowed();
+            while (client.pendingReplies() < commands) {
+                Step next = toFetch.peek();
+                if (!toDelete.isEmpty()) {
+                    Deletion deletion = toDelete.poll();
+                    client.sendDele(deletion.number());
+                    deleting.put(deletion.number(), deletion.key());
+                } else if (allowed && next != null && retrieving.size() < window
+                           && (retrieving.isEmpty() || octetsOnTheirWay + next.message().size() <= PIPELINE_OCTETS)) {
+                    toFetch.poll();
+                    client.sendRetr(next.message().number());
+                    retrieving.add(next);
+                    octetsOnTheirWay += next.message().size();
+                } else {
+                    break;
+                }
+            }
+        }
+
+        /**
+         * Downloads one message into Camel's stream cache, decides on its key when only its content tells it
+         * apart, maps its headers and claims it. A failure of this message alone (the spool cannot be written,
+         * its headers cannot be read) leaves it on the server and returns null; a broken session throws.
+         */
+        private Fetched fetch(Step planned, InputStream data) throws IOException {
+            Listed message = planned.message();
+            Exchange exchange = createExchange(false);
+            MessageDigest digest = planned.action() == Action.FETCH ? sha256() : null;
+            CachedOutputStream cache = new CachedOutputStream(exchange);
+            IOException spoolFailure = null;
+            long length = 0;
+            long limit = config.getMaxMessageSize();
+            for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
+                length += n;
+                if (limit > 0 && length > limit) {
+                    // the server sends more than it announced: stop reading rather than cache without end
+                    reportTooLarge(message, length);
+                    discard(exchange);
+                    client.close();
+                    throw new IOException("message " + message.number() + " grew past maxMessageSize (" + limit
+                                          + " octets) although the server announced " + message.size()
+                                          + "; the session was closed and the message is skipped from now on");
+                }
+                if (digest != null) {
+                    digest.update(buffer, 0, n);
+                }
+                if (spoolFailure == null) {
+                    try {
+                        cache.write(buffer, 0, n);
+                    } catch (IOException e) {
+                        // read on to the end of the message, so that the session goes on with the next one
+                        spoolFailure = e;
+                    }
+                }
+            }
+            Step step = digest != null ? ledger.decide(message, digest.digest()) : planned;
+            try {
+                if (spoolFailure != null) {
+                    throw spoolFailure;
+                }
+                if (step.action() != Action.ROUTE) {
+                    if (step.action() == Action.DELETE) {
+                        toDelete.add(new Deletion(message.number(), step.key()));
+                    }
+                    discard(exchange);
+                    return null;
+                }
+                StreamCache body = cache.newStreamCache();
+                prepare(exchange.getIn(), step, body);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Message {} (uid {}) from POP3 server {} cannot be made into an Exchange: {}. It stays on the"
+                         + " server and is tried again at the next poll.", message.number(), message.uid(), server(),
+                        e.toString());
+                ledger.fetchFailed(message);
+                discard(exchange);
+                return null;
+            }
+            if (!ledger.claim(step.key())) {
+                LOG.debug("Message {} ({}) is claimed by another consumer; left to it", message.number(), step.key());
+                discard(exchange);
+                return null;
+            }
+            return new Fetched(step, exchange);
+        }
+
+        private void prepare(Message in, Step step, StreamCache body) throws IOException {
+            Listed message = step.message();
+            in.setBody(body);
+            in.setHeader(Pop3LiteConstants.MESSAGE_NUMBER, message.number());
+            in.setHeader(Pop3LiteConstants.SIZE, message.size());
+            in.setHeader(Pop3LiteConstants.IDEMPOTENT_KEY, step.key());
+            if (message.uid() != null) {
+                in.setHeader(Pop3LiteConstants.UID, message.uid());
             }
             if (config.isMapMailHeaders()) {
-                MailHeaders.read(body, message.getHeaders());
+                // the parser may mark the stream it reads; the body's reset must still go back to its start
+                MailHeaders.read(new FilterInputStream((InputStream) body) {
+                    @Override
+                    public boolean markSupported() {
+                        return false;
+                    }
+
+                    @Override
+                    public void close() {
+                        // the body stays open for the route
+                    }
+                }, in.getHeaders());
                 body.reset();
             }
+        }
+
+        /**
+         * Routes one Exchange and settles its message with the ledger: a success is confirmed and its DELE
+         * queued, a failure releases the claim. A stop that interrupts the poll thread does not change what the
+         * route's outcome was.
+         */
+        private void routeAndSettle(Fetched fetched, boolean last) {
+            Exchange exchange = fetched.exchange();
+            Step step = fetched.step();
+            int index = created++;
+            // the Exchanges this poll creates: this one, those fetched or still to fetch (fewer should some fail)
+            int size = last ? created : created + 1 + toFetch.size() + retrieving.size();
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
-            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
-            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange done) {
-                    deleteSpool(body);
-                }
-            });
+            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, size);
+            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, last);
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {
                 exchange.setException(e);
             }
-            if (exchange.getException() != null || exchange.isRollbackOnly()) {
-                failed.add(item.sizeId());
-                getExceptionHandler().handleException("Message " + item.number() + " (" + key + ") failed in its route;"
-                                                      + " it stays on the POP3 server and is tried again at the next poll",
-                        exchange, exchange.getException());
-                return false;
-            }
-            failed.remove(item.sizeId());
-            // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
-            repository.add(key);
-            if (config.isDelete()) {
-                toDelete.add(new Deletion(item.number(), key));
-            }
-            return true;
-        } finally {
-            releaseExchange(exchange, false);
-        }
-    }
-
-    private SpooledMessage download(Pop3Client client, Item item, InputStream data, MessageDigest digest)
-            throws IOException {
-        MessageSpool spool = new MessageSpool(spoolThreshold, spoolDirectory, item.size(), this::spoolChunk);
-        long limit = config.getMaxMessageSize();
-        try {
-            for (int n = data.read(buffer); n >= 0; n = data.read(buffer)) {
-                spool.write(buffer, 0, n);
-                if (digest != null) {
-                    digest.update(buffer, 0, n);
-                }
-                if (limit > 0 && spool.length() > limit) {
-                    // the server sends more than it announced: stop reading rather than spool without end
-                    reportTooLarge(item, spool.length());
-                    client.close();
-                    throw new IOException("message " + item.number() + " grew past maxMessageSize (" + limit
-                                          + " octets) although the server announced " + item.size()
-                                          + "; the session was closed and the message is skipped from now on");
-                }
-            }
-            return spool.finish();
-        } catch (IOException | RuntimeException e) {
-            spool.discard();
-            throw e;
-        }
-    }
-
-    /** Allocated on first use: most mailboxes never hold a message large enough to be spooled to a file. */
-    private ByteBuffer spoolChunk() {
-        if (spoolChunk == null) {
-            spoolChunk = ByteBuffer.allocateDirect(SPOOL_CHUNK);
-        }
-        return spoolChunk;
-    }
-
-    private void deleted(PipelinedReply reply, String key) {
-        if (!reply.ok()) {
-            LOG.warn("POP3 server {} refused to delete message {} ({}): {}. It was routed successfully and will not be"
-                     + " routed again; its deletion is retried at the next poll.", server(), reply.number(), key,
-                    reply.reply().line());
-            commitProblems.add("DELE of message " + reply.number() + " refused: " + reply.reply().line());
-        }
-    }
-
-    private void deleteSpool(SpooledMessage body) {
-        body.close();
-        Path file = body.file();
-        if (file != null) {
+            // the ledger and the session must still be written to, whatever the interruption
+            interrupted |= Thread.interrupted();
             try {
-                // removing a file of 200 MB took 40 ms: the DELE and the next message need not wait for it
-                spoolCleaner.execute(() -> deleteSpoolFile(file));
-            } catch (RejectedExecutionException e) {
-                deleteSpoolFile(file);
+                if (exchange.getException() != null || exchange.isRollbackOnly()) {
+                    ledger.routeFailed(step);
+                    getExceptionHandler().handleException("Message " + step.message().number() + " (" + step.key()
+                                                          + ") failed in its route; it stays on the POP3 server and is"
+                                                          + " tried again at the next poll",
+                            exchange, exchange.getException());
+                } else {
+                    // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
+                    ledger.routed(step);
+                    routed++;
+                    if (config.isDelete()) {
+                        toDelete.add(new Deletion(step.message().number(), step.key()));
+                    }
+                }
+            } finally {
+                releaseExchange(exchange, false);
+            }
+        }
+
+        private void readPast(InputStream data) throws IOException {
+            while (data.read(buffer) >= 0) {
+                // the octets go nowhere: the message stays on the server
+            }
+        }
+
+        private void deleted(PipelinedReply reply, String key) {
+            if (!reply.ok()) {
+                LOG.warn("POP3 server {} refused to delete message {} ({}): {}. It was routed successfully and will"
+                         + " not be routed again; its deletion is retried at the next poll.", server(), reply.number(),
+                        key, reply.reply().line());
+                problems.add("DELE of message " + reply.number() + " refused: " + reply.reply().line());
             }
         }
     }
 
-    private static void deleteSpoolFile(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debug("Cannot delete spool file {}. This exception is ignored.", file, e);
-        }
+    /** An Exchange that is not routed: its stream cache (and spool file) goes at once. */
+    private void discard(Exchange exchange) {
+        UnitOfWorkHelper.doneSynchronizations(exchange, exchange.getExchangeExtension().handoverCompletions());
+        releaseExchange(exchange, false);
     }
 
     private static MessageDigest sha256() {

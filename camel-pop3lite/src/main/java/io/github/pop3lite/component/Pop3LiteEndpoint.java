@@ -2,13 +2,13 @@ package io.github.pop3lite.component;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
+import org.apache.camel.PollingConsumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
@@ -21,16 +21,14 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
     /** A mailbox is polled far less often than Camel's default 500 ms, as camel-mail does. */
     static final long DEFAULT_DELAY = 60_000L;
 
-    /** Keys kept by the default in-memory repository: far more than one poll handles. */
-    static final int DEFAULT_REPOSITORY_SIZE = 100_000;
-
     @UriParam(defaultValue = "60000", javaType = "java.time.Duration", label = "consumer,scheduler",
               description = "Milliseconds before the next poll.")
     private long delay = DEFAULT_DELAY;
 
     @UriParam
     private Pop3LiteConfiguration configuration;
-    private IdempotentRepository defaultRepository;
+    private InMemoryKeyListingRepository defaultRepository;
+    private DeliveryLedger ledger;
 
     public Pop3LiteEndpoint(String uri, Pop3LiteComponent component, Pop3LiteConfiguration configuration) {
         super(uri, component);
@@ -52,15 +50,33 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
     }
 
     /**
-     * The repository of consumers whose endpoint names none. It lives here, not in the consumer, because Camel
-     * makes a new consumer each time the route starts: kept there, it would be lost at every route restart, and
-     * keep mode would deliver everything again, as would a message whose deletion a lost QUIT left uncommitted.
+     * pollEnrich and ConsumerTemplate.receive would get a consumer whose Exchanges complete when they are handed
+     * over, so a message would be deleted before the receiving Exchange finished with it: refused instead.
      */
-    synchronized IdempotentRepository defaultIdempotentRepository() {
-        if (defaultRepository == null) {
-            defaultRepository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_REPOSITORY_SIZE);
+    @Override
+    public PollingConsumer createPollingConsumer() {
+        throw new UnsupportedOperationException("pop3lite cannot serve pollEnrich or ConsumerTemplate.receive: it"
+                                                + " deletes a message only after its Exchange completed, and a polling"
+                                                + " consumer hands the Exchange over before that. Use"
+                                                + " from(\"" + getEndpointUri() + "\") in a route instead");
+    }
+
+    /**
+     * The delivery ledger of this endpoint's mailbox, with the repository of consumers whose endpoint names none.
+     * Both live here, not in the consumer, because Camel makes a new consumer each time the route starts: kept
+     * there, they would be lost at every route restart, and keep mode would deliver everything again, as would a
+     * message whose deletion a lost QUIT left uncommitted.
+     */
+    synchronized DeliveryLedger ledger() {
+        if (ledger == null) {
+            IdempotentRepository repository = configuration.getIdempotentRepository();
+            if (repository == null) {
+                defaultRepository = new InMemoryKeyListingRepository();
+                repository = defaultRepository;
+            }
+            ledger = new DeliveryLedger(repository, configuration.mailboxId(), configuration.isDelete());
         }
-        return defaultRepository;
+        return ledger;
     }
 
     @Override

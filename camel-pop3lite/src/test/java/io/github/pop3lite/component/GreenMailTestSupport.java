@@ -1,5 +1,9 @@
 package io.github.pop3lite.component;
 
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import java.nio.file.Files;
+import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import io.github.pop3lite.client.MessageUid;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
 import jakarta.mail.Flags;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -53,6 +58,31 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
         greenMail = new GreenMail(new ServerSetup(0, bindAddress(), protocol()));
         greenMail.start();
         alice = greenMail.setUser("alice@example.com", USER, PASSWORD);
+    }
+
+    /** Large messages go to a spool file, in a directory of this test, as a user who enables spooling has it. */
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext camel = super.createCamelContext();
+        camel.getStreamCachingStrategy().setSpoolEnabled(true);
+        camel.getStreamCachingStrategy().setSpoolDirectory(
+                Path.of("target", "spool-" + getClass().getSimpleName() + "-" + System.nanoTime()).toFile());
+        return camel;
+    }
+
+    /** The context's spool directory, as its stream caching resolved it at start. */
+    protected Path spoolDirectory() {
+        return context.getStreamCachingStrategy().getSpoolDirectory().toPath();
+    }
+
+    /** The spool files there now. */
+    protected List<Path> spoolFiles() throws IOException {
+        if (!Files.isDirectory(spoolDirectory())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(spoolDirectory())) {
+            return files.toList();
+        }
     }
 
     @Override

@@ -265,24 +265,49 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
     }
 
     @Test
-    void idempotentRepositoryRecordsUserHostPortUidAndSkipsWhatItKnows() throws Exception {
+    void idempotentRepositoryRecordsUserHostPortUidSizeAndDeletesWhatWasRoutedBefore() throws Exception {
         deliverSubjects("known", "new");
         Map<Integer, String> uids = uidsOnServer();
+        Map<Integer, Long> sizes = sizesOnServer();
         String scope = USER + "@127.0.0.1:" + port() + "/";
+        String known = scope + uids.get(1) + " " + sizes.get(1);
         MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
         repository.start();
-        repository.add(scope + uids.get(1));
+        // routed by an earlier consumer whose deletion was never committed
+        repository.add(known);
+        repository.add(known + " routed");
         context.getRegistry().bind("repo", repository);
 
         routeToMock(uri("idempotentRepository=#repo"));
         awaitRouted(1);
         polls.awaitMorePolls(2);
 
-        assertEquals(List.of("new"), routedSubjects(), "a message the repository knows is not routed again");
-        assertEquals(scope + uids.get(2), routed().get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));
-        assertEquals(new TreeSet<>(List.of(scope + uids.get(1), scope + uids.get(2))),
-                new TreeSet<>(repository.getCache().keySet()));
+        assertEquals(List.of("new"), routedSubjects(), "a message the repository knows was routed is not routed again");
+        String key = scope + uids.get(2) + " " + sizes.get(2);
+        assertEquals(key, routed().get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));
         assertEquals(List.of(), subjectsOnServer(), "the known message is deleted: its earlier DELE was lost");
+        // the keys of this JVM go once a listing no longer shows their message; a plain repository cannot list
+        // the others, so those stay
+        assertEquals(new TreeSet<>(List.of(known, known + " routed")), new TreeSet<>(repository.getCache().keySet()));
+    }
+
+    @Test
+    void aClaimWithoutSuccessIsLeftToTheConsumerThatHoldsIt() throws Exception {
+        deliverSubjects("claimed", "free");
+        Map<Integer, String> uids = uidsOnServer();
+        Map<Integer, Long> sizes = sizesOnServer();
+        String claimed = USER + "@127.0.0.1:" + port() + "/" + uids.get(1) + " " + sizes.get(1);
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        repository.add(claimed);
+        context.getRegistry().bind("repo", repository);
+
+        routeToMock(uri("idempotentRepository=#repo"));
+        awaitRouted(1);
+        polls.awaitMorePolls(2);
+
+        assertEquals(List.of("free"), routedSubjects(), "another consumer's claim is not routed");
+        assertEquals(List.of("claimed"), subjectsOnServer(), "nor deleted: that consumer's route may still fail");
     }
 
     @Test

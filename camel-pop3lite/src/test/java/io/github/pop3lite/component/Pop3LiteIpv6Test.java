@@ -36,6 +36,7 @@ class Pop3LiteIpv6Test extends GreenMailTestSupport {
     void bracketedIpv6LiteralConnectsAndScopesTheIdempotentKey() throws Exception {
         deliverSubjects("over IPv6");
         String uid = uidsOnServer().get(1);
+        long size = sizesOnServer().get(1);
         String uri = uri("");
         assertEquals("pop3lite:[::1]:" + port(), uri.substring(0, uri.indexOf('?')));
         routeToMock(uri);
@@ -43,7 +44,7 @@ class Pop3LiteIpv6Test extends GreenMailTestSupport {
         polls.awaitPolls(1);
 
         assertEquals(List.of("over IPv6"), routedSubjects());
-        assertEquals("alice@[::1]:" + port() + "/" + uid,
+        assertEquals("alice@[::1]:" + port() + "/" + uid + " " + size,
                 routed().get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));
         assertEquals(List.of(), subjectsOnServer());
     }

@@ -84,9 +84,13 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
                             Object body = e.getIn().getBody();
                             seen.put("type", body);
                             seen.put("inMemory", ((StreamCache) body).inMemory());
+                            // Camel's stream cache: each further read in the same step starts with reset()
                             seen.put("string1", e.getIn().getBody(String.class));
+                            ((StreamCache) body).reset();
                             seen.put("string2", e.getIn().getBody(String.class));
+                            ((StreamCache) body).reset();
                             seen.put("bytes", e.getIn().getBody(byte[].class));
+                            ((StreamCache) body).reset();
                             try (InputStream stream = e.getIn().getBody(InputStream.class)) {
                                 seen.put("stream", stream.readAllBytes());
                             }
@@ -111,8 +115,7 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
     void largeMessageIsSpooledToDiskAndTheSpoolFileIsRemovedAfterTheExchange() throws Exception {
         byte[] raw = largeMail(5 * 1024 * 1024);
         deliver(raw);
-        Path spool = Files.createDirectories(Path.of("target", "spool-" + System.nanoTime()));
-        context.getStreamCachingStrategy().setSpoolDirectory(spool.toFile());
+        Path spool = spoolDirectory();
         Map<String, Object> seen = new ConcurrentHashMap<>();
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -122,10 +125,12 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
                             StreamCache body = e.getIn().getBody(StreamCache.class);
                             seen.put("inMemory", body.inMemory());
                             seen.put("length", body.length());
-                            Path file = ((SpooledMessage) body).file();
-                            seen.put("file", file);
-                            seen.put("exists", Files.exists(file));
+                            List<Path> files = spoolFiles();
+                            seen.put("file", files.size() == 1 ? files.get(0) : Path.of("none"));
+                            seen.put("exists", files.size() == 1);
                             seen.put("sha1", sha256(e.getIn().getBody(InputStream.class)));
+                            // Camel's stream cache: a second read in the same step starts with reset()
+                            body.reset();
                             seen.put("sha2", sha256(e.getIn().getBody(InputStream.class)));
                         })
                         .to("mock:out");
@@ -153,15 +158,14 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
     @Test
     void spoolFileIsRemovedAlsoWhenTheRouteFails() throws Exception {
         deliver(largeMail(512 * 1024));
-        Path spool = Files.createDirectories(Path.of("target", "spool-" + System.nanoTime()));
-        context.getStreamCachingStrategy().setSpoolDirectory(spool.toFile());
+        Path spool = spoolDirectory();
         Map<String, Path> files = new ConcurrentHashMap<>();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri("")).routeId("pop3")
                         .process(e -> {
-                            files.put("file", ((SpooledMessage) e.getIn().getBody()).file());
+                            files.put("file", spoolFiles().get(0));
                             throw new IllegalStateException("fails");
                         });
             }
@@ -174,7 +178,8 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
             assertEquals(List.of(), left.toList(), "a stopped consumer has removed its spool files");
         }
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> name.contains("pop3lite-spool-cleaner")).toList(), "the spool cleaner stopped with it");
+                .filter(name -> name.contains("(" + context.getName() + ")") && name.contains("pop3lite")).toList(),
+                "no thread of the consumer is left");
         assertEquals(List.of("large"), subjectsOnServer());
     }
 

@@ -37,6 +37,7 @@ import static io.github.pop3lite.component.ScriptedSessions.listed;
 import static io.github.pop3lite.component.ScriptedSessions.loggedIn;
 import static io.github.pop3lite.component.ScriptedSessions.quitOk;
 import static io.github.pop3lite.component.ScriptedSessions.retr;
+import static io.github.pop3lite.component.ScriptedSessions.retrievedAndDeleted;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -247,9 +248,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
     void connectionLostAfterDeleBeforeQuitCausesNoDuplicateAndTheNextPollDeletes() throws Exception {
         Mail a = Mail.of(1, "uid-a");
         Mail b = Mail.of(2, "uid-b");
-        Script first = listed(loggedIn(), a, b);
-        deleOk(retr(first, a), a);
-        deleOk(retr(first, b), b);
+        Script first = retrievedAndDeleted(listed(loggedIn(), a, b), a, b);
         first.expect("QUIT").hangUp();
         // the server lost the deletions: both are listed again, and must be deleted, not routed
         Script second = deleOk(deleOk(listed(loggedIn(), a, b), a), b);
@@ -271,8 +270,8 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         Mail a = Mail.of(1, "uid-a");
         Mail b = Mail.of(2, "uid-b");
         Script first = listed(loggedIn(), a, b);
-        retr(first, a).expect("DELE 1").send("-ERR message 1 is locked\r\n");
-        deleOk(retr(first, b), b);
+        retr(retr(first, a), b).expect("DELE 1").send("-ERR message 1 is locked\r\n");
+        deleOk(first, b);
         quitOk(first);
         CountDownLatch checked = new CountDownLatch(1);
         Script second = ScriptedPop3Server.script()
@@ -396,7 +395,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
         assertEquals(1, routed.size(), "delivered once");
         assertNull(routed.get(0).getIn().getHeader(Pop3LiteConstants.UID));
-        assertEquals(USER + "@127.0.0.1:" + server.port() + "/sha256:"
+        assertEquals(USER + "@127.0.0.1:" + server.port() + "/ " + size + " sha256:"
                      + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                              .digest(text.getBytes(StandardCharsets.ISO_8859_1))),
                 routed.get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));
@@ -439,7 +438,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         start(uri(server.port(), 1, ""));
         server.awaitScriptDone(TIMEOUT);
         polls.awaitPolls(1);
-        assertEquals(List.of("USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "DELE 1", "RETR 2", "DELE 2",
+        assertEquals(List.of("USER alice", "PASS s3cret", "LIST", "CAPA", "UIDL", "RETR 1", "RETR 2", "DELE 1", "DELE 2",
                 "QUIT"), server.received());
         assertEquals(List.of("uid-a", "uid-b"), routedUids());
         assertEquals(List.of(a.text(), b.text()), getMockEndpoint("mock:out").getReceivedExchanges().stream()
@@ -461,8 +460,9 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .expect("UIDL").send("+OK\r\n1 uid-a\r\n2 uid-b\r\n3 uid-c\r\n.\r\n")
                 .expect("RETR 1").expect("RETR 2").expect("RETR 3")
                 .send("+OK\r\n" + a.text() + ".\r\n+OK\r\n" + b.text() + ".\r\n+OK\r\n" + c.text() + ".\r\n")
-                .expect("DELE 1").expect("DELE 2").expect("DELE 3")
-                .send("+OK\r\n+OK\r\n+OK\r\n");
+                // each DELE follows its message's route; the consumer routes one message behind the one it fetched
+                .expect("DELE 1").expect("DELE 2").send("+OK\r\n+OK\r\n")
+                .expect("DELE 3").send("+OK\r\n");
         ScriptedPop3Server server = serve(quitOk(script));
         start(uri(server.port(), 1, ""));
         server.awaitScriptDone(TIMEOUT);

@@ -64,12 +64,26 @@ final class ScriptedSessions {
         return script.expect("QUIT").send("+OK bye\r\n").expectClosed();
     }
 
+    /**
+     * RETR and DELE of mails that are all routed, in the consumer's order without pipelining: it fetches one
+     * message ahead of the one it routes (so that an Exchange knows whether it is the last of the batch), so
+     * the DELE of a mail follows the RETR of the next.
+     */
+    static Script retrievedAndDeleted(Script script, Mail... mails) {
+        for (int i = 0; i < mails.length; i++) {
+            if (i == 0) {
+                retr(script, mails[0]);
+            }
+            if (i + 1 < mails.length) {
+                retr(script, mails[i + 1]);
+            }
+            deleOk(script, mails[i]);
+        }
+        return script;
+    }
+
     /** A whole poll that routes and deletes every mail. */
     static Script drained(Mail... mails) {
-        Script script = listed(loggedIn(), mails);
-        for (Mail mail : mails) {
-            deleOk(retr(script, mail), mail);
-        }
-        return quitOk(script);
+        return quitOk(retrievedAndDeleted(listed(loggedIn(), mails), mails));
     }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -15,6 +17,7 @@ import io.github.pop3lite.client.Pop3ClientOptions;
 import io.github.pop3lite.component.PollRecorder;
 import io.github.pop3lite.reliability.FaultProxy.Fault;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StreamCache;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
@@ -222,13 +225,16 @@ class FaultMatrixTest {
         proxy.inject(Fault.inReply("RETR", 2, 200_000), n -> n <= FAULTY_CONNECTIONS);
         Path spool = temp.resolve("spool");
         PollRecorder polls = new PollRecorder();
+        Set<Boolean> inMemory = ConcurrentHashMap.newKeySet();
         String uri = Reliability.uri(proxy.port(), 50, "idempotentRepository=#seen", "pollStrategy=#polls");
         CamelContext context = Reliability.startContext(Map.of("polls", polls,
                 "seen", FileIdempotentRepository.fileIdempotentRepository(temp.resolve("seen.dat").toFile(), 1000)),
                 new RouteBuilder() {
                     @Override
                     public void configure() {
-                        from(uri).routeId("pop3").process(ledger);
+                        from(uri).routeId("pop3")
+                                .process(e -> inMemory.add(e.getIn().getBody(StreamCache.class).inMemory()))
+                                .process(ledger);
                     }
                 }, spool);
         try {
@@ -240,7 +246,7 @@ class FaultMatrixTest {
         assertEquals(List.of(), ledger.missing(uids));
         assertEquals(Map.of(), ledger.duplicates());
         assertEquals(List.of(), ledger.corrupt());
-        assertTrue(Files.isDirectory(spool), "the messages went through the spool directory");
+        assertEquals(Set.of(false), inMemory, "the messages went through spool files");
         assertEquals(List.of(), Reliability.files(spool), "spool files left behind");
         Reliability.record(RESULTS, "RETR of a spooled message (300 kB, cut after 200,000 octets)\tdelivered=4\tlost=0"
                                     + "\tduplicates=0\tspool files left=0");

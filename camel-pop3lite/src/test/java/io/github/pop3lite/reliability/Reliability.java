@@ -82,6 +82,7 @@ final class Reliability {
     static CamelContext startContext(Map<String, Object> beans, RoutesBuilder routes, Path spool) throws Exception {
         CamelContext context = new DefaultCamelContext();
         if (spool != null) {
+            context.getStreamCachingStrategy().setSpoolEnabled(true);
             context.getStreamCachingStrategy().setSpoolDirectory(spool.toFile());
         }
         beans.forEach(context.getRegistry()::bind);

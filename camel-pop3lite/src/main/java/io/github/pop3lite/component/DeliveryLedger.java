@@ -1,0 +1,191 @@
+package io.github.pop3lite.component;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.spi.IdempotentRepository;
+
+/**
+ * The delivery rules of one mailbox: from a listing and the idempotent repository, what each listed message gets
+ * (route it, delete it unrouted, skip it, or fetch it first because only its content tells it apart), and which
+ * keys to forget. No server is involved: the consumer feeds it listings and outcomes.
+ * <p>
+ * A key is {@code <mailboxId>/<uidl> <size>}: the UIDL identifies a message only while it is unique in the
+ * listing and the message exists, and the LIST size tells most reused UIDLs apart. Messages that share a UIDL
+ * in one listing, and every message of a server without UIDL (empty uidl), get
+ * {@code <mailboxId>/<uidl> <size> sha256:<digest of the message>}.
+ * <p>
+ * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
+ * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed}, which
+ * is what allows deleting, unrouted, a message whose earlier deletion was never committed; a bare claim may be
+ * another consumer's message in flight, so it is skipped instead. A key is forgotten at the first poll whose
+ * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule).
+ */
+final class DeliveryLedger {
+
+    static final String ROUTED = " routed";
+    private static final String DIGEST = " sha256:";
+
+    enum Action {
+        /** Claim the key, then route the message. */
+        ROUTE,
+        /** Routed before, its deletion not committed: delete it without routing it again. */
+        DELETE,
+        /** Routed before (keep mode), or claimed by another consumer: leave it. */
+        SKIP,
+        /** Only the message's content tells it apart: download it, then {@link #decide(Listed, byte[])}. */
+        FETCH
+    }
+
+    /** One line of the listing: number and LIST size, and the UIDL or null when the server has none. */
+    record Listed(int number, long size, String uid) {
+
+        /** What the listing shows of this message: UIDL and size. */
+        String part() {
+            return (uid == null ? "" : uid) + " " + size;
+        }
+    }
+
+    /** What to do with one listed message; key is null for {@link Action#FETCH}. */
+    record Step(Listed message, Action action, String key) {
+    }
+
+    private final IdempotentRepository repository;
+    private final String prefix;
+    private final boolean delete;
+    /** Keys stored through this ledger, for a repository that cannot list its own. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    /** Listing parts whose route or download failed: they yield their place under maxMessagesPerPoll. */
+    private final Set<String> failed = ConcurrentHashMap.newKeySet();
+
+    DeliveryLedger(IdempotentRepository repository, String mailboxId, boolean delete) {
+        this.repository = repository;
+        this.prefix = mailboxId + "/";
+        this.delete = delete;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    IdempotentRepository repository() {
+        return repository;
+    }
+
+    /** The keys stored now; call it before LIST, so that what it forgets was stored before the listing. */
+    Set<String> keys() {
+        if (repository instanceof KeyListingRepository listing) {
+            return listing.keysWithPrefix(prefix);
+        }
+        return Set.copyOf(known);
+    }
+
+    /**
+     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
+     * up to max (0: no limit) messages to route or fetch, those that failed before behind the others.
+     *
+     * @param before the {@link #keys()} taken before the listing
+     */
+    List<Step> plan(List<Listed> listing, Set<String> before, int max) {
+        Set<String> listed = new HashSet<>();
+        Map<String, Integer> perUid = new HashMap<>();
+        for (Listed message : listing) {
+            listed.add(message.part());
+            if (message.uid() != null) {
+                perUid.merge(message.uid(), 1, Integer::sum);
+            }
+        }
+        forget(before, listed);
+        List<Step> deletions = new ArrayList<>();
+        List<Step> fresh = new ArrayList<>();
+        List<Step> retried = new ArrayList<>();
+        for (Listed message : listing) {
+            Step step = message.uid() == null || perUid.get(message.uid()) > 1
+                    ? new Step(message, Action.FETCH, null) : decide(message, prefix + message.part());
+            switch (step.action()) {
+                case DELETE -> deletions.add(step);
+                case SKIP -> {
+                }
+                default -> (failed.contains(message.part()) ? retried : fresh).add(step);
+            }
+        }
+        fresh.addAll(retried);
+        List<Step> steps = new ArrayList<>(deletions);
+        steps.addAll(max > 0 && fresh.size() > max ? fresh.subList(0, max) : fresh);
+        return steps;
+    }
+
+    /** The decision for a message fetched because only its content tells it apart. */
+    Step decide(Listed message, byte[] sha256) {
+        return decide(message, prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256));
+    }
+
+    private Step decide(Listed message, String key) {
+        if (repository.contains(key + ROUTED)) {
+            return new Step(message, delete ? Action.DELETE : Action.SKIP, key);
+        }
+        return new Step(message, repository.contains(key) ? Action.SKIP : Action.ROUTE, key);
+    }
+
+    /** The atomic claim before routing: false when another consumer claimed or routed the message meanwhile. */
+    boolean claim(String key) {
+        if (!repository.add(key)) {
+            return false;
+        }
+        known.add(key);
+        return true;
+    }
+
+    /** The route succeeded: the claim is confirmed and the success recorded, before any DELE. */
+    void routed(Step step) {
+        repository.confirm(step.key());
+        String routed = step.key() + ROUTED;
+        repository.add(routed);
+        repository.confirm(routed);
+        known.add(routed);
+        failed.remove(step.message().part());
+    }
+
+    /** The route failed: the claim is released, so that the next poll routes the message again. */
+    void routeFailed(Step step) {
+        release(step.key());
+        failed.add(step.message().part());
+    }
+
+    /** The message could not be downloaded: it stays, and yields its place to the others. */
+    void fetchFailed(Listed message) {
+        failed.add(message.part());
+    }
+
+    /** A claim whose message was not routed (the consumer stopped first): released for the next poll. */
+    void release(String key) {
+        repository.remove(key);
+        known.remove(key);
+    }
+
+    private void forget(Set<String> before, Set<String> listed) {
+        for (String key : before) {
+            if (key.startsWith(prefix) && !listed.contains(part(key.substring(prefix.length())))) {
+                repository.remove(key);
+                known.remove(key);
+            }
+        }
+        failed.retainAll(listed);
+    }
+
+    /** The UIDL and size a key was made of: what the listing must show for the key to be kept. */
+    private static String part(String rest) {
+        int first = rest.indexOf(' ');
+        if (first < 0) {
+            return rest;
+        }
+        int second = rest.indexOf(' ', first + 1);
+        return second < 0 ? rest : rest.substring(0, second);
+    }
+}

@@ -1,0 +1,230 @@
+package io.github.pop3lite.component;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import io.github.pop3lite.component.DeliveryLedger.Action;
+import io.github.pop3lite.component.DeliveryLedger.Listed;
+import io.github.pop3lite.component.DeliveryLedger.Step;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ledger's rules as tables, without a server. Each row is one poll: the listing, then what the consumer
+ * does with each planned message (written {@code number:ACTION}, {@code FETCH>} when its content decided), and
+ * the outcomes of the routes. A listing entry is {@code number/uid/size/content}, uid {@code -} for a server
+ * without UIDL; an outcome is {@code number=ok}, {@code number=fail} or {@code number=refused} (RETR refused).
+ */
+class DeliveryLedgerTest {
+
+    private static final String MAILBOX = "alice@mail.example.com:995";
+
+    /** One poll: listing, expected decisions, outcomes. */
+    record Poll(String listing, String expected, String outcomes) {
+    }
+
+    static Poll poll(String listing, String expected, String outcomes) {
+        return new Poll(listing, expected, outcomes);
+    }
+
+    static Stream<Arguments> histories() {
+        return Stream.of(
+                Arguments.of("routed, then deleted unrouted when its deletion was not committed", true, 0, List.of(
+                        poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                        poll("1/a/10/x", "1:DELETE", ""),
+                        poll("", "", ""))),
+                Arguments.of("keep mode: routed once, skipped while listed", false, 0, List.of(
+                        poll("1/a/10/x 2/b/20/y", "1:ROUTE 2:ROUTE", "1=ok 2=ok"),
+                        poll("1/a/10/x 2/b/20/y", "", ""),
+                        poll("2/b/20/y", "", ""))),
+                Arguments.of("keep mode: a message that left is forgotten; one under its UIDL and size later is new", false,
+                        0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("", "", ""),
+                                poll("1/a/10/z", "1:ROUTE", "1=ok"))),
+                Arguments.of("a reused UIDL with another size is a new message at once", true, 0, List.of(
+                        poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                        poll("1/a/12/z", "1:ROUTE", "1=ok"))),
+                Arguments.of("a failed route releases the claim: routed again at the next poll", true, 0, List.of(
+                        poll("1/a/10/x", "1:ROUTE", "1=fail"),
+                        poll("1/a/10/x", "1:ROUTE", "1=ok"))),
+                Arguments.of("messages sharing a UIDL are told apart by content; one failing is not taken as routed", true, 0,
+                        List.of(
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=fail 2=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>DELETE", "1=ok"),
+                                poll("", "", ""))),
+                Arguments.of("keep mode: messages sharing a UIDL are each delivered once", false, 0, List.of(
+                        poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
+                        poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
+                Arguments.of("a UIDL shared only now: the earlier key does not hide the new message", false, 0, List.of(
+                        poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                        poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"))),
+                Arguments.of("byte-identical copies under one UIDL count as one message", true, 0, List.of(
+                        poll("1/a/10/x 2/a/10/x", "1:FETCH>ROUTE 2:FETCH>DELETE", "1=ok"))),
+                Arguments.of("without UIDL the content is the key", true, 0, List.of(
+                        poll("1/-/10/x 2/-/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=fail"),
+                        poll("1/-/10/x 2/-/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=ok"))),
+                Arguments.of("keep mode without UIDL: fetched every poll, delivered once", false, 0, List.of(
+                        poll("1/-/10/x", "1:FETCH>ROUTE", "1=ok"),
+                        poll("1/-/10/x", "1:FETCH>SKIP", ""))),
+                Arguments.of("maxMessagesPerPoll: a failing message yields its place", true, 1, List.of(
+                        poll("1/a/10/x 2/b/10/y", "1:ROUTE", "1=fail"),
+                        poll("1/a/10/x 2/b/10/y", "2:ROUTE", "2=ok"),
+                        poll("1/a/10/x", "1:ROUTE", "1=ok"))),
+                Arguments.of("maxMessagesPerPoll: a refused RETR counts like a failed route", true, 1, List.of(
+                        poll("1/a/10/x 2/b/10/y", "1:ROUTE", "1=refused"),
+                        poll("1/a/10/x 2/b/10/y", "2:ROUTE", "2=ok"))),
+                Arguments.of("deletions of earlier polls do not count against maxMessagesPerPoll", true, 1, List.of(
+                        poll("1/a/10/x 2/b/10/y", "1:ROUTE", "1=ok"),
+                        poll("1/a/10/x 2/b/10/y", "1:DELETE 2:ROUTE", "2=ok"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("histories")
+    void decisionsFollowTheRules(String name, boolean delete, int max, List<Poll> polls) throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, delete);
+        int number = 0;
+        for (Poll poll : polls) {
+            number++;
+            assertEquals(poll.expected(), run(ledger, poll, max), name + ", poll " + number);
+        }
+        if (polls.get(polls.size() - 1).listing().isEmpty()) {
+            // one more poll of the empty maildrop forgets every key: the repository is no larger than the maildrop
+            run(ledger, poll("", "", ""), max);
+            assertEquals(Set.of(), repository.keysWithPrefix(""), name + ": keys left");
+        }
+    }
+
+    @Test
+    void keysAreTheMailboxUidlAndSizeAndARoutedMarker() throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, true);
+        run(ledger, poll("1/a/10/x 2/-/20/y", "1:ROUTE 2:FETCH>ROUTE", "1=ok 2=fail"), 0);
+        assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10", MAILBOX + "/a 10 routed")),
+                new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
+        assertEquals(MAILBOX + "/ 20 sha256:" + hex("y"), ledger.decide(listed("2/-/20/y"), sha256("y")).key());
+    }
+
+    @Test
+    void aClaimOfAnotherConsumerIsSkippedNeverDeleted() throws Exception {
+        for (boolean delete : new boolean[] { true, false }) {
+            InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+            repository.add(MAILBOX + "/a 10");
+            DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, delete);
+            assertEquals("2:ROUTE", run(ledger, poll("1/a/10/x 2/b/10/y", "", "2=ok"), 0), "delete=" + delete);
+            assertTrue(repository.contains(MAILBOX + "/a 10"), "the claim stays while its message is listed");
+        }
+    }
+
+    @Test
+    void onlyKeysStoredBeforeTheListingAreForgotten() throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, true);
+        Set<String> before = ledger.keys();
+        // another consumer lists a message that arrived after our LIST and claims it
+        repository.add(MAILBOX + "/new 10");
+        ledger.plan(List.of(), before, 0);
+        assertTrue(repository.contains(MAILBOX + "/new 10"), "a claim made after our listing is not ours to forget");
+        ledger.plan(List.of(), ledger.keys(), 0);
+        assertFalse(repository.contains(MAILBOX + "/new 10"), "forgotten once a later listing does not show it");
+    }
+
+    @Test
+    void theKeysOfAnotherMailboxAreLeftAlone() throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        repository.add("alice@mail.example.com:9950/a 10");
+        repository.add("bob@mail.example.com:995/a 10");
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, true);
+        ledger.plan(List.of(), ledger.keys(), 0);
+        assertEquals(2, repository.size());
+    }
+
+    @Test
+    void aPlainRepositoryForgetsOnlyTheKeysOfThisJvm() throws Exception {
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        repository.add(MAILBOX + "/old 10");
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, true);
+        run(ledger, poll("1/a/10/x", "1:ROUTE", "1=ok"), 0);
+        run(ledger, poll("", "", ""), 0);
+        assertEquals(Set.of(MAILBOX + "/old 10"), repository.getCache().keySet());
+    }
+
+    /** Runs one poll as the consumer does, and returns its decisions. */
+    private static String run(DeliveryLedger ledger, Poll poll, int max) throws Exception {
+        List<Listed> listing = new ArrayList<>();
+        List<String> contents = new ArrayList<>();
+        for (String entry : poll.listing().split(" ")) {
+            if (!entry.isEmpty()) {
+                listing.add(listed(entry));
+                contents.add(entry.split("/")[3]);
+            }
+        }
+        List<String> decisions = new ArrayList<>();
+        for (Step planned : ledger.plan(listing, ledger.keys(), max)) {
+            Step step = planned;
+            String prefix = "";
+            if (planned.action() == Action.FETCH) {
+                if (outcome(poll, planned).equals("refused")) {
+                    ledger.fetchFailed(planned.message());
+                    decisions.add(planned.message().number() + ":FETCH");
+                    continue;
+                }
+                step = ledger.decide(planned.message(), sha256(contents.get(listing.indexOf(planned.message()))));
+                prefix = "FETCH>";
+            }
+            decisions.add(step.message().number() + ":" + prefix + step.action());
+            if (step.action() != Action.ROUTE) {
+                continue;
+            }
+            switch (outcome(poll, step)) {
+                case "refused" -> ledger.fetchFailed(step.message());
+                case "fail" -> {
+                    assertTrue(ledger.claim(step.key()));
+                    ledger.routeFailed(step);
+                }
+                case "ok" -> {
+                    assertTrue(ledger.claim(step.key()));
+                    ledger.routed(step);
+                }
+                default -> throw new IllegalArgumentException("no outcome for message " + step.message().number());
+            }
+        }
+        return String.join(" ", decisions);
+    }
+
+    private static String outcome(Poll poll, Step step) {
+        for (String outcome : poll.outcomes().split(" ")) {
+            if (outcome.startsWith(step.message().number() + "=")) {
+                return outcome.substring(outcome.indexOf('=') + 1);
+            }
+        }
+        return "";
+    }
+
+    private static Listed listed(String entry) {
+        String[] parts = entry.split("/");
+        return new Listed(Integer.parseInt(parts[0]), Long.parseLong(parts[2]), parts[1].equals("-") ? null : parts[1]);
+    }
+
+    private static byte[] sha256(String content) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String hex(String content) throws Exception {
+        return java.util.HexFormat.of().formatHex(sha256(content));
+    }
+}
