@@ -22,11 +22,11 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import io.github.pop3lite.component.KeyListingRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * its definition is {@code io/github/pop3lite/cluster/pop3lite-ledger.sql} in this jar.
  */
 @ManagedResource(description = "pop3lite JDBC delivery ledger")
-public class JdbcLedger extends ServiceSupport implements IdempotentRepository, CamelContextAware {
+public class JdbcLedger extends ServiceSupport implements KeyListingRepository, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
 
@@ -268,6 +268,7 @@ public class JdbcLedger extends ServiceSupport implements IdempotentRepository, 
     }
 
     /** The keys, delivered or claimed, that start with the prefix (one mailbox's keys). */
+    @Override
     public Set<String> keysWithPrefix(String prefix) {
         String pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         Set<String> keys = new LinkedHashSet<>();

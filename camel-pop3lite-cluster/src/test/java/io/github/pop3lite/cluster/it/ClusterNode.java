@@ -17,6 +17,7 @@ import io.github.pop3lite.cluster.JdbcLedger;
 import io.github.pop3lite.cluster.LeadershipBalancer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
@@ -93,11 +94,11 @@ public final class ClusterNode {
                             Files.writeString(record, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
                                     StandardOpenOption.APPEND);
                         });
-                for (String mailbox : mailboxes) {
-                    templatedRoute("mailbox").routeId("mailbox-" + mailbox).parameter("user", mailbox);
-                }
             }
         });
+        for (String mailbox : mailboxes) {
+            TemplatedRouteBuilder.builder(context, "mailbox").routeId("mailbox-" + mailbox).parameter("user", mailbox).add();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -30,7 +30,10 @@ final class NodeProcess implements AutoCloseable {
 
     static NodeProcess start(String id, Path dir, Map<String, String> properties) throws IOException {
         Files.createDirectories(dir);
+        // a node id is used once per run of a test: what an earlier build left there would be counted
         Files.deleteIfExists(dir.resolve(id + ".leads"));
+        Files.deleteIfExists(dir.resolve(id + ".routed"));
+        Files.deleteIfExists(dir.resolve(id + ".out"));
         Path log = dir.resolve(id + ".routed");
         Path output = dir.resolve(id + ".out");
         List<String> command = new ArrayList<>();
