@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+
 import static org.awaitility.Awaitility.await;
 
 /** What the cluster ITs share: node JVMs against the servers, and the tally of what they routed. */
@@ -20,11 +23,30 @@ abstract class ClusterTestSupport {
     /** Claims of a killed node are taken over this long after their last renewal. */
     static final long CLAIM_EXPIRY_MS = 8000;
 
+    /** The servers of the test class, started by its {@code @BeforeAll}. */
+    static ClusterServers servers;
+
     final List<NodeProcess> nodes = new ArrayList<>();
 
-    abstract ClusterServers servers();
+    ClusterServers servers() {
+        return servers;
+    }
 
+    /** The folder of the class's servers and nodes, under target/cluster-it. */
     abstract String name();
+
+    @AfterEach
+    void stopAllNodes() throws Exception {
+        stopNodes();
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (servers != null) {
+            servers.close();
+            servers = null;
+        }
+    }
 
     Map<String, String> nodeProperties(boolean master, String mailboxes, long workMs) {
         ClusterServers s = servers();

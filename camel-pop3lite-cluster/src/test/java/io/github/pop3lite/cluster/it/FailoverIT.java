@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,28 +24,9 @@ class FailoverIT extends ClusterTestSupport {
     /** Route work per message: 1,000 messages then take several seconds, so the drain can be cut in the middle. */
     private static final long WORK_MS = 5;
 
-    private static ClusterServers servers;
-
     @BeforeAll
     static void startServers() throws Exception {
         servers = ClusterServers.start("failover", List.of(MAILBOX), true);
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
-    @AfterEach
-    void stopAllNodes() throws Exception {
-        stopNodes();
-    }
-
-    @Override
-    ClusterServers servers() {
-        return servers;
     }
 
     @Override

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,28 +22,9 @@ class NoMasterIT extends ClusterTestSupport {
     private static final int MESSAGES = 1000;
     private static final long WORK_MS = 5;
 
-    private static ClusterServers servers;
-
     @BeforeAll
     static void startServers() throws Exception {
         servers = ClusterServers.start("nomaster", List.of(MAILBOX), false);
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
-    @AfterEach
-    void stopAllNodes() throws Exception {
-        stopNodes();
-    }
-
-    @Override
-    ClusterServers servers() {
-        return servers;
     }
 
     @Override

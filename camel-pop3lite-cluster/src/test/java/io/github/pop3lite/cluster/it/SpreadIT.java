@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,28 +23,9 @@ class SpreadIT extends ClusterTestSupport {
 
     private static final List<String> MAILBOXES = IntStream.range(0, 30).mapToObj(i -> String.format("user%02d", i)).toList();
 
-    private static ClusterServers servers;
-
     @BeforeAll
     static void startServers() throws Exception {
         servers = ClusterServers.start("spread", MAILBOXES, true);
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
-    @AfterEach
-    void stopAllNodes() throws Exception {
-        stopNodes();
-    }
-
-    @Override
-    ClusterServers servers() {
-        return servers;
     }
 
     @Override
