@@ -18,8 +18,11 @@ import org.apache.camel.spi.IdempotentRepository;
  * <p>
  * A key is {@code <mailboxId>/<uidl> <size>}: the UIDL identifies a message only while it is unique in the
  * listing and the message exists, and the LIST size tells most reused UIDLs apart. Messages that share a UIDL
- * in one listing, and every message of a server without UIDL (empty uidl), get
+ * and a size in one listing, and every message of a server without UIDL (empty uidl), get
  * {@code <mailboxId>/<uidl> <size> sha256:<digest of the message>}.
+ * <p>
+ * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}), so
+ * that a message keeps its key when others come to share its UIDL and size, or leave.
  * <p>
  * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
  * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed}, which
@@ -74,6 +77,11 @@ final class DeliveryLedger {
         return prefix;
     }
 
+    /** Whether the consumer deletes what it routed (delete=true) or keeps it. */
+    boolean deletes() {
+        return delete;
+    }
+
     IdempotentRepository repository() {
         return repository;
     }
@@ -94,20 +102,26 @@ final class DeliveryLedger {
      */
     List<Step> plan(List<Listed> listing, Set<String> before, int max) {
         Set<String> listed = new HashSet<>();
-        Map<String, Integer> perUid = new HashMap<>();
+        Map<String, Integer> perPart = new HashMap<>();
         for (Listed message : listing) {
             listed.add(message.part());
-            if (message.uid() != null) {
-                perUid.merge(message.uid(), 1, Integer::sum);
-            }
+            perPart.merge(message.part(), 1, Integer::sum);
         }
         forget(before, listed);
+        // UIDL and size of the messages that were told apart by content: their keys carry a digest
+        Set<String> byContent = new HashSet<>();
+        for (String key : before) {
+            String rest = key.substring(prefix.length());
+            if (rest.contains(DIGEST) && listed.contains(part(rest))) {
+                byContent.add(part(rest));
+            }
+        }
+        Set<String> seen = new HashSet<>();
         List<Step> deletions = new ArrayList<>();
         List<Step> fresh = new ArrayList<>();
         List<Step> retried = new ArrayList<>();
         for (Listed message : listing) {
-            Step step = message.uid() == null || perUid.get(message.uid()) > 1
-                    ? new Step(message, Action.FETCH, null) : decide(message, prefix + message.part());
+            Step step = plan(message, perPart.get(message.part()) == 1, seen.add(message.part()), byContent);
             switch (step.action()) {
                 case DELETE -> deletions.add(step);
                 case SKIP -> {
@@ -119,6 +133,25 @@ final class DeliveryLedger {
         List<Step> steps = new ArrayList<>(deletions);
         steps.addAll(max > 0 && fresh.size() > max ? fresh.subList(0, max) : fresh);
         return steps;
+    }
+
+    /**
+     * A UIDL and size seen once in the listing is the key. Once others share them, the key stored before
+     * belongs to the first of them (the older message: later arrivals are listed after it), and the others are
+     * told apart by content; and once content told them apart, it goes on doing so.
+     */
+    private Step plan(Listed message, boolean unique, boolean first, Set<String> byContent) {
+        if (message.uid() == null) {
+            return new Step(message, Action.FETCH, null);
+        }
+        String key = prefix + message.part();
+        if (first && (repository.contains(key) || repository.contains(key + ROUTED))) {
+            return decide(message, key);
+        }
+        if (unique && !byContent.contains(message.part())) {
+            return decide(message, key);
+        }
+        return new Step(message, Action.FETCH, null);
     }
 
     /** The decision for a message fetched because only its content tells it apart. */

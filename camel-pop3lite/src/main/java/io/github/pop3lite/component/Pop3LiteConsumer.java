@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLContext;
 
@@ -67,6 +69,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private DeliveryLedger ledger;
     private SSLContext sslContext;
     private PollFailureLogger failureLogger;
+    /** Held while a poll runs, so that a stop can let it settle its Exchange, send its DELEs and QUIT first. */
+    private final ReentrantLock polling = new ReentrantLock();
     /** Listing parts of messages over maxMessageSize, reported once and skipped while they stay on the server. */
     private final Set<String> tooLarge = new HashSet<>();
 
@@ -141,8 +145,42 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         super.doStart();
     }
 
+    /**
+     * Lets the poll in flight finish before the consumer stops: its Exchange completes and is settled, its
+     * DELEs and QUIT go out. Stopping the consumer stops the route's processors, and Camel would then fail an
+     * Exchange that is done with its last step, so that the next consumer (a new leader of master:) routed it
+     * again; and the scheduler's stop interrupts the poll thread. No new message starts meanwhile, as the
+     * consumer is already stopping. Waits at most the context's shutdown timeout.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        long timeout = getEndpoint().getCamelContext().getShutdownStrategy().getTimeout();
+        TimeUnit unit = getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit();
+        try {
+            if (polling.tryLock(timeout, unit)) {
+                polling.unlock();
+            } else {
+                LOG.warn("pop3lite consumer of {}@{}: a poll still runs after {} {}; stopping anyway, so an Exchange"
+                         + " still in its route fails and its message is routed again later", config.getUsername(), server(), timeout,
+                        unit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        super.doStop();
+    }
+
     @Override
     protected int poll() throws Exception {
+        polling.lock();
+        try {
+            return pollSession();
+        } finally {
+            polling.unlock();
+        }
+    }
+
+    private int pollSession() throws Exception {
         shutdownRunningTask = null;
         pendingExchanges = 0;
         try (Pop3Client client = openSession()) {

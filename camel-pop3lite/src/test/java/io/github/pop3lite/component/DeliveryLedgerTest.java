@@ -68,9 +68,18 @@ class DeliveryLedgerTest {
                 Arguments.of("keep mode: messages sharing a UIDL are each delivered once", false, 0, List.of(
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
-                Arguments.of("a UIDL shared only now: the earlier key does not hide the new message", false, 0, List.of(
-                        poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                        poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"))),
+                Arguments.of("a UIDL and size shared only now: the older message keeps its key, the new one is routed",
+                        false, 0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y", "2:FETCH>ROUTE", "2=ok"),
+                                poll("1/a/10/x 2/a/10/y", "2:FETCH>SKIP", ""))),
+                Arguments.of("told apart by content once, by content ever after: one leaving does not re-route the other",
+                        false, 0, List.of(
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
+                                poll("2/a/10/y", "2:FETCH>SKIP", ""))),
+                Arguments.of("a shared UIDL with different sizes needs no download", true, 0, List.of(
+                        poll("1/a/10/x 2/a/20/y", "1:ROUTE 2:ROUTE", "1=ok 2=fail"),
+                        poll("1/a/10/x 2/a/20/y", "1:DELETE 2:ROUTE", "2=ok"))),
                 Arguments.of("byte-identical copies under one UIDL count as one message", true, 0, List.of(
                         poll("1/a/10/x 2/a/10/x", "1:FETCH>ROUTE 2:FETCH>DELETE", "1=ok"))),
                 Arguments.of("without UIDL the content is the key", true, 0, List.of(

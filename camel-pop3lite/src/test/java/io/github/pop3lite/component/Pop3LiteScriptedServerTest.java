@@ -374,6 +374,24 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
     }
 
     @Test
+    void aRetrTheServerAlwaysRefusesDoesNotStarveTheOthersUnderMaxMessagesPerPoll() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Script first = listed(loggedIn(), a, b).expect("RETR 1").send("-ERR cannot read message 1\r\n");
+        quitOk(first);
+        // the refused message yields its place: the next poll tries the other one first
+        Script second = quitOk(deleOk(retr(listed(loggedIn(), a, b), b), b));
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, "maxMessagesPerPoll=1"));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(List.of("uid-b"), routedUids());
+        assertEquals(List.of(0, 1), polls.routedCounts());
+        assertFalse(polls.get(0).failed(), "a refused RETR fails that message only");
+    }
+
+    @Test
     void withoutUidlKeepModeRecognisesAMessageByItsContent() throws Exception {
         String text = "Subject: no uidl\r\n\r\nsame bytes both times\r\n";
         int size = text.length();
