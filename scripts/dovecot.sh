@@ -21,7 +21,8 @@
 # new UIDVALIDITY (a Unix time, so it may repeat within the same second).
 set -euo pipefail
 
-USERS=(alice bob carol)        # password of each is "<name>pw"
+# password of each is "<name>pw"; POP3LITE_DOVECOT_USERS="u1 u2 ..." replaces the list (cluster tests use many)
+read -r -a USERS <<<"${POP3LITE_DOVECOT_USERS:-alice bob carol}"
 MAIL_USER=pop3test             # unprivileged owner of the maildirs; Dovecot refuses uid 0
 
 die() { echo "dovecot.sh: $*" >&2; exit 1; }
@@ -135,7 +136,8 @@ mail_fsync = never
 pop3_uidl_format = %08Xu%08Xv
 # A second session on the same user gets "-ERR [IN-USE] ..." instead of sharing the maildrop;
 # Dovecot first waits up to 10 s (hard-coded) for the lock, so that PASS reply comes late.
-pop3_lock_session = yes
+# POP3LITE_DOVECOT_LOCK_SESSION=no gives Dovecot's own default: concurrent sessions share the maildrop.
+pop3_lock_session = ${POP3LITE_DOVECOT_LOCK_SESSION:-yes}
 service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1
