@@ -1,6 +1,7 @@
 package io.github.pop3lite.docs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,15 @@ record DocSnippet(Path page, int line, String language, boolean compileOnly, Str
             snippets.add(new DocSnippet(page, start, info.get(0), info.contains("compile-only"), code.toString()));
         }
         return snippets;
+    }
+
+    /** Marked {@code not-compiled}: it needs classes that camel-pop3lite's tests do not have. */
+    boolean notCompiled() {
+        try {
+            return Files.readAllLines(page).get(line - 1).contains("not-compiled");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A route snippet: the statements of a RouteBuilder's configure(). */
