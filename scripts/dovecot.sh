@@ -20,6 +20,7 @@
 # in new/ and cur/ and the dovecot* files in the Maildir; the next login starts at UID 1 with a
 # new UIDVALIDITY (a Unix time, so it may repeat within the same second).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/loopback.sh"
 
 # password of each is "<name>pw"; POP3LITE_DOVECOT_USERS="u1 u2 ..." replaces the list (cluster tests use many)
 read -r -a USERS <<<"${POP3LITE_DOVECOT_USERS:-alice bob carol}"
@@ -33,13 +34,7 @@ cmd_install() {
   installed && return 0
   [[ $EUID -eq 0 ]] || die "install must run as root"
   # Package scripts would otherwise start a system-wide dovecot on *:110 and *:995.
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-pop3d openssl
+  install_without_daemons dovecot-core dovecot-pop3d openssl
   installed || die "dovecot still missing after apt-get install"
 }
 

@@ -11,6 +11,7 @@
 # `postgres` user (DIR is handed to it); run as anyone else, as that user. Only 127.0.0.1 listens,
 # the Unix socket lives in DIR/run, and logins need the password (scram-sha-256).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/loopback.sh"
 
 DB=pop3lite
 DB_USER=pop3lite
@@ -26,27 +27,11 @@ cmd_install() {
   installed && return 0
   [[ $EUID -eq 0 ]] || die "install must run as root"
   # Package scripts would otherwise create and start a system-wide cluster on port 5432.
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
   mkdir -p /etc/postgresql-common/createcluster.d
   # no main cluster of the package's own: ours live under the DIR given
   echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/pop3lite-no-main.conf
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+  install_without_daemons postgresql
   installed || die "postgresql still missing after apt-get install"
-}
-
-free_port() {
-  python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null && return 0
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
 }
 
 # Runs a command as the server's owner.

@@ -11,6 +11,7 @@
 # tickTime is 500 ms, so sessions may be as short as 1 s (2 ticks) and as long as 20 s (40 ticks);
 # a client asking for more is given 20 s.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/loopback.sh"
 
 die() { echo "zookeeper.sh: $*" >&2; exit 1; }
 
@@ -23,24 +24,8 @@ cmd_install() {
   installed && return 0
   [[ $EUID -eq 0 ]] || die "install must run as root"
   # Package scripts would otherwise start a system-wide zookeeper on *:2181.
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  fi
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends zookeeper
+  install_without_daemons zookeeper
   installed || die "zookeeper still missing after apt-get install"
-}
-
-free_port() {
-  python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null && return 0
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
 }
 
 # True when the server answers the four-letter word ruok with imok.
