@@ -48,6 +48,7 @@ final class MailContentMapper {
 
     /** The mapper for an endpoint's options, or {@code null} with {@code mapMessage=raw} and no attachments. */
     static MailContentMapper of(Pop3LiteConfiguration config, CamelContext context) {
+        requireCamelAttachments(context);
         boolean text = config.textBody();
         AttachmentNames.Duplicates duplicates = AttachmentNames.Duplicates.of(config.getHandleDuplicateAttachmentNames());
         if (!text && !config.isAttachments()) {
@@ -61,6 +62,17 @@ final class MailContentMapper {
                      + " heap.");
         }
         return new MailContentMapper(text, config.isAttachments(), duplicates);
+    }
+
+    /** camel-attachments is the application's dependency (at its Camel version), so say plainly when it is missing. */
+    static void requireCamelAttachments(CamelContext context) {
+        try {
+            Class.forName("org.apache.camel.attachment.AttachmentMessage", false, MailContentMapper.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("pop3lite: mapMessage=text and attachments=true need camel-attachments:"
+                                               + " add the dependency org.apache.camel:camel-attachments, at the version"
+                                               + " of your other Camel artifacts (" + context.getVersion() + ")", e);
+        }
     }
 
     /** Maps {@code raw}, the Exchange's raw message, onto {@code exchange}; leaves {@code raw} reset to its start. */

@@ -150,7 +150,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         ledger = getEndpoint().ledger();
         loginPolicy = new LoginPolicy(config, "pop3lite consumer of " + config.getUsername() + "@" + server(),
                 server(), getEndpoint().getDelay(), System::nanoTime);
-        contentMapper = MailContentMapper.of(config, getEndpoint().getCamelContext());
+        if (config.textBody() || config.isAttachments()) {
+            // only then: the mapper needs camel-attachments, which a route that keeps the raw message need not have
+            contentMapper = MailContentMapper.of(config, getEndpoint().getCamelContext());
+        }
         ServiceHelper.startService(ledger.repository());
         if (!getEndpoint().getCamelContext().getStreamCachingStrategy().isSpoolEnabled()) {
             LOG.info("pop3lite consumer of {}@{}: stream caching does not spool to disk in this CamelContext, so each"
