@@ -1,7 +1,6 @@
 package io.github.pop3lite.docs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * A fenced code block of README.md or docs/*.md. The info string after the fence is the language
- * and, optionally, {@code compile-only}: see docs/README.md, "Snippets that run".
+ * and, optionally, {@code compile-only} or {@code not-compiled}: see docs/README.md, "Snippets that run".
  */
-record DocSnippet(Path page, int line, String language, boolean compileOnly, String code) {
+record DocSnippet(Path page, int line, String language, boolean compileOnly, boolean notCompiled, String code) {
 
     static final Path ROOT = Path.of("..");
 
@@ -44,18 +43,10 @@ record DocSnippet(Path page, int line, String language, boolean compileOnly, Str
             for (i++; i < lines.size() && !lines.get(i).strip().startsWith("```"); i++) {
                 code.append(lines.get(i)).append('\n');
             }
-            snippets.add(new DocSnippet(page, start, info.get(0), info.contains("compile-only"), code.toString()));
+            snippets.add(new DocSnippet(page, start, info.get(0), info.contains("compile-only"),
+                    info.contains("not-compiled"), code.toString()));
         }
         return snippets;
-    }
-
-    /** Marked {@code not-compiled}: it needs classes that camel-pop3lite's tests do not have. */
-    boolean notCompiled() {
-        try {
-            return Files.readAllLines(page).get(line - 1).contains("not-compiled");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A route snippet: the statements of a RouteBuilder's configure(). */

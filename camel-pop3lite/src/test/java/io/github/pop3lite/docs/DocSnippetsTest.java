@@ -73,7 +73,7 @@ class DocSnippetsTest {
 
     @Test
     void aSnippetThatCannotRunFailsWithThePageAndLine() {
-        DocSnippet broken = new DocSnippet(DocSnippet.ROOT.resolve("docs/x.md"), 7, "java", false,
+        DocSnippet broken = new DocSnippet(DocSnippet.ROOT.resolve("docs/x.md"), 7, "java", false, false,
                 "from(\"pop3lite:mail.example.com\").too(\"mock:x\");\n");
         AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> check(broken));
         assertTrue(error.getMessage().startsWith("docs/x.md:7 (java) does not compile:"), error.getMessage());
