@@ -175,13 +175,18 @@ final class DeliveryLedger {
         return true;
     }
 
-    /** The route succeeded: the claim is confirmed and the success recorded, before any DELE. */
+    /**
+     * The route succeeded: the success is recorded, then the claim confirmed, both before any DELE. The
+     * {@code routed} key is written first because it alone decides: should the process die before the claim is
+     * confirmed, the next poll (of any node) finds it and deletes the message unrouted, where a confirmed claim
+     * without it would be skipped by everyone for as long as the message stays listed.
+     */
     void routed(Step step) {
-        repository.confirm(step.key());
         String routed = step.key() + ROUTED;
         repository.add(routed);
         repository.confirm(routed);
         known.add(routed);
+        repository.confirm(step.key());
         failed.remove(step.message().part());
     }
 

@@ -12,6 +12,7 @@ import io.github.pop3lite.component.DeliveryLedger.Action;
 import io.github.pop3lite.component.DeliveryLedger.Listed;
 import io.github.pop3lite.component.DeliveryLedger.Step;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -128,6 +130,53 @@ class DeliveryLedgerTest {
     }
 
     @Test
+    void aProcessDyingBetweenTheTwoSuccessWritesLeavesAMessageThatIsDeletedNotStuck() throws Exception {
+        InMemoryKeyListingRepository keys = new InMemoryKeyListingRepository();
+        // confirming the claim is where the process dies; the routed key, if written first, survives it
+        KeyListingRepository dying = new RepositoryWithoutService() {
+            @Override
+            public boolean add(String key) {
+                return keys.add(key);
+            }
+
+            @Override
+            public boolean contains(String key) {
+                return keys.contains(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return keys.remove(key);
+            }
+
+            @Override
+            public boolean confirm(String key) {
+                if (!key.endsWith(DeliveryLedger.ROUTED)) {
+                    throw new IllegalStateException("the process died");
+                }
+                return true;
+            }
+
+            @Override
+            public void clear() {
+                keys.clear();
+            }
+
+            @Override
+            public Set<String> keysWithPrefix(String prefix) {
+                return keys.keysWithPrefix(prefix);
+            }
+        };
+        DeliveryLedger crashed = new DeliveryLedger(dying, MAILBOX, true);
+        Step step = crashed.plan(List.of(listed("1/a/10/x")), crashed.keys(), 0).get(0);
+        assertTrue(crashed.claim(step.key()));
+        assertThrows(IllegalStateException.class, () -> crashed.routed(step));
+
+        DeliveryLedger next = new DeliveryLedger(keys, MAILBOX, true);
+        assertEquals("1:DELETE", run(next, poll("1/a/10/x", "", ""), 0));
+    }
+
+    @Test
     void aClaimOfAnotherConsumerIsSkippedNeverDeleted() throws Exception {
         for (boolean delete : new boolean[] { true, false }) {
             InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
@@ -170,6 +219,10 @@ class DeliveryLedgerTest {
         run(ledger, poll("1/a/10/x", "1:ROUTE", "1=ok"), 0);
         run(ledger, poll("", "", ""), 0);
         assertEquals(Set.of(MAILBOX + "/old 10"), repository.getCache().keySet());
+    }
+
+    /** A repository with nothing to start or stop. */
+    private abstract static class RepositoryWithoutService extends ServiceSupport implements KeyListingRepository {
     }
 
     /** Runs one poll as the consumer does, and returns its decisions. */
