@@ -51,9 +51,9 @@ class HostileServerTest {
                 "grew past maxMessageSize (1048576 octets) although the server announced 1000000"),
         ENDLESS_SMALL_MESSAGE("RETR data that never ends (LIST said 2048 octets), no maxMessageSize reached",
                 "sent more than 6348 octets of a message it announced as 2048 octets in LIST"),
-        DRIP_GREETING("the greeting at one octet per second",
+        DRIP_GREETING("the greeting at four octets per second",
                 "sent no complete line within " + READ_TIMEOUT_MS + " ms (readTimeout)"),
-        DRIP_MESSAGE("RETR data at one octet per second after a first line",
+        DRIP_MESSAGE("RETR data at four octets per second after a first line",
                 "sent message data too slowly"),
         GARBAGE_STATUS("an HTTP answer to USER",
                 "sent a reply that is neither +OK nor -ERR: 'HTTP/1.1 400 Bad Request'"),
@@ -292,11 +292,16 @@ class HostileServerTest {
     }
 
     /** Sends one octet per second: the pace of this hostile server, not a wait for a condition. */
+    /**
+     * Writes one octet every quarter of readTimeout: no gap between octets reaches readTimeout, so what must
+     * stop the client is the deadline on the whole line or the minimum data rate, not the idle read timeout
+     * (with gaps as long as readTimeout, a busy machine decided which of the two fired).
+     */
     private static void drip(OutputStream out, String text) throws Exception {
         for (byte b : text.getBytes(StandardCharsets.ISO_8859_1)) {
             out.write(b);
             out.flush();
-            Thread.sleep(1000);
+            Thread.sleep(READ_TIMEOUT_MS / 4);
         }
     }
 }
