@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -487,9 +488,8 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .expect("UIDL").send("+OK\r\n1 uid-a\r\n2 uid-b\r\n3 uid-c\r\n.\r\n")
                 .expect("RETR 1").expect("RETR 2").expect("RETR 3")
                 .send("+OK\r\n" + a.text() + ".\r\n+OK\r\n" + b.text() + ".\r\n+OK\r\n" + c.text() + ".\r\n")
-                // each DELE follows its message's route; the consumer routes one message behind the one it fetched
-                .expect("DELE 1").expect("DELE 2").send("+OK\r\n+OK\r\n")
-                .expect("DELE 3").send("+OK\r\n");
+                // the batch is routed once downloaded whole; then each routed message's DELE goes out
+                .expect("DELE 1").expect("DELE 2").expect("DELE 3").send("+OK\r\n+OK\r\n+OK\r\n");
         ScriptedPop3Server server = serve(quitOk(script));
         start(uri(server.port(), 1, ""));
         server.awaitScriptDone(TIMEOUT);
@@ -497,5 +497,60 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals(List.of("uid-a", "uid-b", "uid-c"), routedUids());
         assertEquals(List.of(a.text(), b.text(), c.text()), getMockEndpoint("mock:out").getReceivedExchanges().stream()
                 .map(e -> e.getIn().getBody(String.class)).toList());
+    }
+
+    private List<String> batchProperties() {
+        return getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getProperty(Exchange.BATCH_INDEX) + "/" + e.getProperty(Exchange.BATCH_SIZE) + "/"
+                          + e.getProperty(Exchange.BATCH_COMPLETE))
+                .toList();
+    }
+
+    @Test
+    void batchPropertiesAreExactOnEveryExchangeWhenARetrInTheMiddleIsRefused() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Mail c = Mail.of(3, "uid-c");
+        Script script = retr(listed(loggedIn(), a, b, c), a).expect("RETR 2").send("-ERR cannot read message 2\r\n");
+        quitOk(deleOk(deleOk(retr(script, c), a), c));
+        pollOnce(script, "");
+        assertEquals(List.of("uid-a", "uid-c"), routedUids());
+        assertEquals(List.of("0/2/false", "1/2/true"), batchProperties());
+    }
+
+    @Test
+    void batchPropertiesCountTheExchangesOfTheirBatchWhenAPollHasSeveral() throws Exception {
+        // one message more than a batch holds: two batches in one poll, each described by its own properties
+        int count = Pop3LiteConsumer.PIPELINE_MESSAGES + 1;
+        Mail[] mails = new Mail[count];
+        for (int i = 0; i < count; i++) {
+            mails[i] = Mail.of(i + 1, "uid-" + (i + 1));
+        }
+        Mail[] first = Arrays.copyOf(mails, count - 1);
+        Script script = retrievedAndDeleted(listed(loggedIn(), mails), first);
+        quitOk(deleOk(retr(script, mails[count - 1]), mails[count - 1]));
+        // without pipelining the DELEs of the first batch go out before the RETR of the second
+        pollOnce(script, "");
+        List<String> properties = batchProperties();
+        assertEquals(count, properties.size());
+        assertEquals("0/" + (count - 1) + "/false", properties.get(0));
+        assertEquals((count - 2) + "/" + (count - 1) + "/true", properties.get(count - 2));
+        assertEquals("0/1/true", properties.get(count - 1));
+        assertEquals(List.of(count), polls.routedCounts());
+    }
+
+    @Test
+    void batchPropertiesFollowMaxMessagesPerPoll() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Mail c = Mail.of(3, "uid-c");
+        Script first = quitOk(retrievedAndDeleted(listed(loggedIn(), a, b, c), a, b));
+        Script second = quitOk(retrievedAndDeleted(listed(loggedIn(), c), c));
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, "maxMessagesPerPoll=2"));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(List.of("uid-a", "uid-b", "uid-c"), routedUids());
+        assertEquals(List.of("0/2/false", "1/2/true", "0/1/true"), batchProperties());
     }
 }
