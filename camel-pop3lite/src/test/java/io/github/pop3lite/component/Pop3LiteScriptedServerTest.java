@@ -380,6 +380,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
             assertEquals(1, polls.get(1).routed());
             assertEquals(List.of("uid-b"), routedUids());
             assertEquals(1, logs.at(Level.WARN, "stays on the server").size(), logs.fullText());
+            Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
         }
     }
 
@@ -399,6 +400,33 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals(List.of("uid-b"), routedUids());
         assertEquals(List.of(0, 1), polls.routedCounts());
         assertFalse(polls.get(0).failed(), "a refused RETR fails that message only");
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
+    }
+
+    @ParameterizedTest(name = "delete={0}")
+    @ValueSource(booleans = { true, false })
+    void aMailWhoseMimeCannotBeMappedIsRoutedRawWithTheReasonAndThePollGoesOn(boolean delete) throws Exception {
+        // a body part with more header fields than the mapping reads: mapMessage=text cannot map it
+        StringBuilder text = new StringBuilder("Subject: hostile\r\nMIME-Version: 1.0\r\n"
+                                               + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n");
+        for (int i = 0; i < 1001; i++) {
+            text.append("X-Field-").append(i).append(": value\r\n");
+        }
+        text.append("Content-Type: text/plain\r\n\r\nhidden\r\n--b--\r\n");
+        Mail bad = new Mail(1, "uid-bad", text.toString());
+        Mail b = Mail.of(2, "uid-b");
+        Script script = retr(retr(listed(loggedIn(), bad, b), bad), b);
+        if (delete) {
+            deleOk(deleOk(script, bad), b);
+        }
+        pollOnce(quitOk(script), "mapMessage=text&delete=" + delete);
+        assertEquals(List.of("uid-bad", "uid-b"), routedUids());
+        List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
+        assertTrue(routed.get(0).getIn().getHeader(Pop3LiteConstants.MAPPING_FAILURE) != null, "the reason is given");
+        assertEquals(text.toString(), routed.get(0).getIn().getBody(String.class), "the raw message is the body");
+        assertNull(routed.get(1).getIn().getHeader(Pop3LiteConstants.MAPPING_FAILURE));
+        assertFalse(polls.get(0).failed());
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
     }
 
     @Test
