@@ -46,19 +46,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One POP3 session per poll: list the maildrop, plan the poll with the {@link DeliveryLedger}, then for each
- * message fetch, route and settle it, one at a time in maildrop order; then commit with QUIT. A message is
- * deleted only after its Exchange succeeded.
+ * One POP3 session per poll: list the maildrop, plan the poll with the {@link DeliveryLedger}, then batch by
+ * batch fetch the messages, and route and settle each, one at a time in maildrop order; then commit with QUIT. A
+ * message is deleted only after its Exchange succeeded.
  */
 public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3LiteConsumer.class);
 
     /**
-     * Messages, and their octets, on their way at once when the server pipelines: enough to keep the
-     * server busy while a message is routed (measured on loopback: 64 messages and 1 MiB left it idle
-     * between batches), little enough that a stop has at most a few MiB to read past before QUIT.
-     * One message is always allowed, whatever its size.
+     * The most messages, and octets by their LIST sizes, of one batch: downloaded (their RETRs pipelined when
+     * the server allows) before the batch is routed. Large enough that the round trips between batches cost
+     * little (on loopback 64 messages and 1 MiB left the server idle between batches), small enough that a
+     * batch held in memory stays a few MiB and a stop has at most that to read past before QUIT. One message
+     * is always allowed, whatever its size.
      */
     static final int PIPELINE_MESSAGES = 256;
     static final long PIPELINE_OCTETS = 4 * 1024 * 1024;
@@ -75,6 +76,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private final ReentrantLock polling = new ReentrantLock();
     /** Backs logins off after a refusal and keeps the server's LOGIN-DELAY. */
     private LoginPolicy loginPolicy;
+    /**
+     * The largest message downloaded when the context's stream caching does not spool (each message is then held
+     * in memory whole); 0 when it spools. Stream caching stays the context's to configure: the consumer never spools
+     * behind the user's back, as a temp directory of its own fails on read-only file systems.
+     */
+    private long inMemoryLimit;
     /** Listing parts of messages over maxMessageSize, reported once and skipped while they stay on the server. */
     private final Set<String> tooLarge = new HashSet<>();
 
@@ -93,6 +100,25 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                      + " announced {}. The download was cut, and the message stays on the server and is skipped from"
                      + " now on; report it to the server's administrator.", item.number(), item.uid(), server(),
                     e.limit(), e.announced());
+        }
+    }
+
+    /**
+     * A quarter of the heap: room for the message, the copy a route may make of it (a String or byte[] body) and
+     * the rest of the application; with a batch of small messages, at most {@link #PIPELINE_OCTETS} besides.
+     */
+    static long inMemoryLimit(boolean spooling, long maxHeap) {
+        return spooling ? 0 : maxHeap / 4;
+    }
+
+    /** Reports a message too large to hold in memory once, and skips it from now on while it stays on the server. */
+    private void reportTooLargeForMemory(Listed message) {
+        if (tooLarge.add(message.part())) {
+            LOG.warn("Message {} (uid {}) on POP3 server {} has {} octets, more than the {} (a quarter of the heap) that"
+                     + " the consumer holds in memory when stream caching does not spool to disk: it is not downloaded"
+                     + " and stays on the server. Enable spooling (camel.main.streamCachingSpoolEnabled=true, or the"
+                     + " context's StreamCachingStrategy) or give the JVM a larger heap (-Xmx).", message.number(),
+                    message.uid(), server(), message.size(), inMemoryLimit);
         }
     }
 
@@ -155,10 +181,14 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             contentMapper = MailContentMapper.of(config, getEndpoint().getCamelContext());
         }
         ServiceHelper.startService(ledger.repository());
-        if (!getEndpoint().getCamelContext().getStreamCachingStrategy().isSpoolEnabled()) {
+        inMemoryLimit = inMemoryLimit(getEndpoint().getCamelContext().getStreamCachingStrategy().isSpoolEnabled(),
+                Runtime.getRuntime().maxMemory());
+        if (inMemoryLimit > 0) {
             LOG.info("pop3lite consumer of {}@{}: stream caching does not spool to disk in this CamelContext, so each"
-                     + " message is held in memory whole; enable spooling (camel.main.streamCachingSpoolEnabled=true)"
-                     + " or set maxMessageSize to bound it", config.getUsername(), server());
+                     + " message is held in memory whole, and a message over {} octets (a quarter of the heap) is not"
+                     + " downloaded: it stays on the server. Enable spooling (camel.main.streamCachingSpoolEnabled=true,"
+                     + " or the context's StreamCachingStrategy) to download messages of any size in bounded memory",
+                    config.getUsername(), server(), inMemoryLimit);
         }
         super.doStart();
     }
@@ -230,7 +260,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     /** Polls go through {@link #poll()}, which reads, routes and settles each message itself. */
     @Override
     public int processBatch(Queue<Object> exchanges) {
-        throw new UnsupportedOperationException("pop3lite routes each message as it is downloaded, in poll()");
+        throw new UnsupportedOperationException("pop3lite downloads and routes its batches in poll()");
     }
 
     /** The engine's options for a session of this endpoint; package-private so that tests can check the mapping. */
@@ -333,9 +363,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * One poll's work on its session: the messages to fetch, the commands on their way and the buffer that
-     * carries message data. RETR and DELE go through a window of commands sent ahead of their replies (RFC 2449
-     * PIPELINING, when the server announced it or passed the pipelining probe), so that the next messages are on their way while one is
-     * routed; delivery stays one Exchange at a time, and a DELE still follows its Exchange's success.
+     * carries message data. The poll goes in batches: the RETRs of a batch (and the DELEs of the batch before)
+     * go out together, through a window of commands sent ahead of their replies when the server pipelines
+     * (RFC 2449 PIPELINING, announced or passed the probe), one at a time otherwise; the whole batch is
+     * downloaded and claimed before its first Exchange is routed, so that the batch properties describe
+     * exactly the Exchanges routed. Delivery stays one Exchange at a time, and a DELE still follows its
+     * Exchange's success.
      */
     private final class Poll {
 
@@ -346,10 +379,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private final Map<Integer, String> deleting = new HashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final byte[] buffer = new byte[BUFFER];
-        private final int window;
         private final int commands;
-        private long octetsOnTheirWay;
-        private int created;
         private int routed;
         /** Whether a stop interrupted the poll thread during a route: restored once the poll has settled and quit. */
         private boolean interrupted;
@@ -360,64 +390,123 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 if (step.action() == Action.DELETE) {
                     LOG.debug("Message {} ({}) was routed before; deleting it now", step.message().number(), step.key());
                     toDelete.add(new Deletion(step.message().number(), step.key()));
+                } else if (inMemoryLimit > 0 && step.message().size() > inMemoryLimit) {
+                    reportTooLargeForMemory(step.message());
+                    ledger.fetchFailed(step.message());
                 } else {
                     toFetch.add(step);
                 }
             }
-            boolean pipelining = client.mayPipeline();
-            window = pipelining ? PIPELINE_MESSAGES : 1;
-            // the DELEs of the messages routed since the last top-up go along with the RETRs, at most a window of them
-            commands = pipelining ? 2 * PIPELINE_MESSAGES : 1;
+            // the RETRs of a batch and the DELEs of the batch before, at most a window of each
+            commands = client.mayPipeline() ? 2 * PIPELINE_MESSAGES : 1;
         }
 
         /**
-         * Fetches one message ahead of the one it routes, so that an Exchange knows whether it is the last of the
-         * batch; then sends the DELEs still due and reads every reply left.
+         * Downloads and routes batch after batch until every planned message is handled or the consumer stops;
+         * then sends the DELEs still due and reads every reply left. The DELEs of a routed batch go out with
+         * the RETRs of the next.
          *
          * @return the number of Exchanges that succeeded: what Camel's greedy, idle and backoff options count
          */
         int run() throws IOException {
-            Fetched current = next();
-            while (current != null) {
-                Fetched following;
-                try {
-                    following = next();
-                } catch (IOException | RuntimeException e) {
-                    giveBack(current);
-                    throw e;
-                }
-                try {
-                    routeAndSettle(current, following == null);
-                } catch (RuntimeException e) {
-                    giveBack(following);
-                    throw e;
-                }
-                if (following != null && !isBatchAllowed()) {
-                    // stopping: the message fetched ahead is not routed
-                    giveBack(following);
-                    following = null;
-                }
-                current = following;
+            Deque<Step> steps = nextBatch();
+            while (!steps.isEmpty() && isBatchAllowed()) {
+                List<Fetched> batch = download(steps);
+                route(batch);
+                steps = nextBatch();
             }
-            giveBack(next());
+            transfer(new ArrayDeque<>(), new ArrayList<>());
             pendingExchanges = 0;
             return routed;
         }
 
-        /** A message fetched and claimed but not routed: the claim goes back, for the next poll. */
-        private void giveBack(Fetched fetched) {
-            if (fetched != null) {
-                ledger.release(fetched.step().key());
-                discard(fetched.exchange());
+        /**
+         * The messages of the next batch: the next ones to fetch, at most {@link #PIPELINE_MESSAGES} and
+         * {@link #PIPELINE_OCTETS} by their LIST sizes, and at least one.
+         */
+        private Deque<Step> nextBatch() {
+            Deque<Step> batch = new ArrayDeque<>();
+            long octets = 0;
+            while (!toFetch.isEmpty() && batch.size() < PIPELINE_MESSAGES
+                   && (batch.isEmpty() || octets + toFetch.peek().message().size() <= PIPELINE_OCTETS)) {
+                Step step = toFetch.poll();
+                batch.add(step);
+                octets += step.message().size();
+            }
+            return batch;
+        }
+
+        /**
+         * Downloads a batch whole into the stream cache, with its claims made; the messages that fail to
+         * download or turn out routed before are not in the list returned. {@code unsent} are the steps whose
+         * RETR is still to send.
+         */
+        private List<Fetched> download(Deque<Step> unsent) throws IOException {
+            List<Fetched> fetched = new ArrayList<>();
+            try {
+                transfer(unsent, fetched);
+            } catch (IOException | RuntimeException e) {
+                fetched.forEach(this::giveBack);
+                throw e;
+            }
+            return fetched;
+        }
+
+        /**
+         * Routes a downloaded batch one Exchange at a time. A stop gives the claims of the Exchanges not routed yet back, as Camel's batch
+         * consumers leave the rest of their batch.
+         */
+        private void route(List<Fetched> batch) {
+            for (int index = 0; index < batch.size(); index++) {
+                Fetched fetched = batch.get(index);
+                if (!isBatchAllowed()) {
+                    giveBack(fetched);
+                    continue;
+                }
+                // what Camel's shutdown strategy waits for: this batch's rest, and the messages still planned
+                pendingExchanges = batch.size() - index + toFetch.size();
+                try {
+                    routeAndSettle(fetched, index, batch.size());
+                } catch (RuntimeException e) {
+                    batch.subList(index + 1, batch.size()).forEach(this::giveBack);
+                    throw e;
+                }
             }
         }
 
-        /** Sends what is due, reads replies, and returns the next message to route, or null when none is left. */
-        private Fetched next() throws IOException {
+        /** Sends the DELEs due, then the RETRs of {@code unsent}, as long as the window has room. */
+        private void send(Deque<Step> unsent) throws IOException {
+            while (client.pendingReplies() < commands) {
+                if (!toDelete.isEmpty()) {
+                    Deletion deletion = toDelete.poll();
+                    client.sendDele(deletion.number());
+                    deleting.put(deletion.number(), deletion.key());
+                } else if (!unsent.isEmpty() && isBatchAllowed()) {
+                    Step next = unsent.poll();
+                    client.sendRetr(next.message().number(), next.message().size());
+                    retrieving.add(next);
+                } else {
+                    return;
+                }
+            }
+        }
+
+        /** A message fetched and claimed but not routed: the claim goes back, for the next poll. */
+        private void giveBack(Fetched fetched) {
+            ledger.release(fetched.step().key());
+            discard(fetched.exchange());
+        }
+
+        /**
+         * Sends the DELEs due, then RETR for each step of {@code unsent}, at most {@code commands} waiting for
+         * their reply at a time, and reads every reply: the messages downloaded and claimed are added to
+         * {@code fetched}.
+         */
+        private void transfer(Deque<Step> unsent, List<Fetched> fetched) throws IOException {
             while (true) {
-                topUp();
+                send(unsent);
                 if (client.pendingReplies() == 0) {
-                    return null;
+                    return;
                 }
                 PipelinedReply reply = client.readReply();
                 if (!reply.isRetr()) {
@@ -425,8 +514,6 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     continue;
                 }
                 Step step = retrieving.poll();
-                octetsOnTheirWay -= step.message().size();
-                pendingExchanges = toFetch.size() + retrieving.size();
                 if (!reply.ok()) {
                     LOG.warn("POP3 server {} refused to send message {} (uid {}): {}. It stays on the server and is"
                              + " tried again at the next poll.", server(), step.message().number(), step.message().uid(),
@@ -439,33 +526,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     readPast(reply.data());
                     continue;
                 }
-                Fetched fetched = fetch(step, reply.data());
-                if (fetched != null) {
-                    return fetched;
-                }
-            }
-        }
-
-        /** Tops the window up once half the messages on their way have arrived, as the server reads commands in batches. */
-        private void topUp() throws IOException {
-            if (retrieving.size() > window / 2) {
-                return;
-            }
-            boolean allowed = isBatchAllowed();
-            while (client.pendingReplies() < commands) {
-                Step next = toFetch.peek();
-                if (!toDelete.isEmpty()) {
-                    Deletion deletion = toDelete.poll();
-                    client.sendDele(deletion.number());
-                    deleting.put(deletion.number(), deletion.key());
-                } else if (allowed && next != null && retrieving.size() < window
-                           && (retrieving.isEmpty() || octetsOnTheirWay + next.message().size() <= PIPELINE_OCTETS)) {
-                    toFetch.poll();
-                    client.sendRetr(next.message().number(), next.message().size());
-                    retrieving.add(next);
-                    octetsOnTheirWay += next.message().size();
-                } else {
-                    break;
+                Fetched message = fetch(step, reply.data());
+                if (message != null) {
+                    fetched.add(message);
                 }
             }
         }
@@ -579,19 +642,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         }
 
         /**
-         * Routes one Exchange and settles its message with the ledger: a success is confirmed and its DELE
-         * queued, a failure releases the claim. A stop that interrupts the poll thread does not change what the
-         * route's outcome was.
+         * Routes one Exchange of a batch and settles its message with the ledger: a success is confirmed and its
+         * DELE queued, a failure releases the claim. A stop that interrupts the poll thread does not change what
+         * the route's outcome was.
          */
-        private void routeAndSettle(Fetched fetched, boolean last) {
+        private void routeAndSettle(Fetched fetched, int index, int size) {
             Exchange exchange = fetched.exchange();
             Step step = fetched.step();
-            int index = created++;
-            // the Exchanges this poll creates: this one, those fetched or still to fetch (fewer should some fail)
-            int size = last ? created : created + 1 + toFetch.size() + retrieving.size();
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, size);
-            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, last);
+            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == size - 1);
             try {
                 getProcessor().process(exchange);
             } catch (Exception e) {

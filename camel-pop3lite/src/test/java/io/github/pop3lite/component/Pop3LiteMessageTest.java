@@ -171,15 +171,9 @@ class Pop3LiteMessageTest extends GreenMailTestSupport {
             }
         });
         polls.awaitPolls(1);
-        context.getRouteController().stopRoute("pop3");
 
         assertTrue(files.get("file").startsWith(spool));
-        try (var left = Files.list(spool)) {
-            assertEquals(List.of(), left.toList(), "a stopped consumer has removed its spool files");
-        }
-        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> name.contains("(" + context.getName() + ")") && name.contains("pop3lite")).toList(),
-                "no thread of the consumer is left");
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", spool);
         assertEquals(List.of("large"), subjectsOnServer());
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -379,6 +380,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
             assertEquals(1, polls.get(1).routed());
             assertEquals(List.of("uid-b"), routedUids());
             assertEquals(1, logs.at(Level.WARN, "stays on the server").size(), logs.fullText());
+            Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
         }
     }
 
@@ -398,6 +400,33 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals(List.of("uid-b"), routedUids());
         assertEquals(List.of(0, 1), polls.routedCounts());
         assertFalse(polls.get(0).failed(), "a refused RETR fails that message only");
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
+    }
+
+    @ParameterizedTest(name = "delete={0}")
+    @ValueSource(booleans = { true, false })
+    void aMailWhoseMimeCannotBeMappedIsRoutedRawWithTheReasonAndThePollGoesOn(boolean delete) throws Exception {
+        // a body part with more header fields than the mapping reads: mapMessage=text cannot map it
+        StringBuilder text = new StringBuilder("Subject: hostile\r\nMIME-Version: 1.0\r\n"
+                                               + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n");
+        for (int i = 0; i < 1001; i++) {
+            text.append("X-Field-").append(i).append(": value\r\n");
+        }
+        text.append("Content-Type: text/plain\r\n\r\nhidden\r\n--b--\r\n");
+        Mail bad = new Mail(1, "uid-bad", text.toString());
+        Mail b = Mail.of(2, "uid-b");
+        Script script = retr(retr(listed(loggedIn(), bad, b), bad), b);
+        if (delete) {
+            deleOk(deleOk(script, bad), b);
+        }
+        pollOnce(quitOk(script), "mapMessage=text&delete=" + delete);
+        assertEquals(List.of("uid-bad", "uid-b"), routedUids());
+        List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
+        assertTrue(routed.get(0).getIn().getHeader(Pop3LiteConstants.MAPPING_FAILURE) != null, "the reason is given");
+        assertEquals(text.toString(), routed.get(0).getIn().getBody(String.class), "the raw message is the body");
+        assertNull(routed.get(1).getIn().getHeader(Pop3LiteConstants.MAPPING_FAILURE));
+        assertFalse(polls.get(0).failed());
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
     }
 
     @Test
@@ -487,9 +516,8 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .expect("UIDL").send("+OK\r\n1 uid-a\r\n2 uid-b\r\n3 uid-c\r\n.\r\n")
                 .expect("RETR 1").expect("RETR 2").expect("RETR 3")
                 .send("+OK\r\n" + a.text() + ".\r\n+OK\r\n" + b.text() + ".\r\n+OK\r\n" + c.text() + ".\r\n")
-                // each DELE follows its message's route; the consumer routes one message behind the one it fetched
-                .expect("DELE 1").expect("DELE 2").send("+OK\r\n+OK\r\n")
-                .expect("DELE 3").send("+OK\r\n");
+                // the batch is routed once downloaded whole; then each routed message's DELE goes out
+                .expect("DELE 1").expect("DELE 2").expect("DELE 3").send("+OK\r\n+OK\r\n+OK\r\n");
         ScriptedPop3Server server = serve(quitOk(script));
         start(uri(server.port(), 1, ""));
         server.awaitScriptDone(TIMEOUT);
@@ -497,5 +525,60 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals(List.of("uid-a", "uid-b", "uid-c"), routedUids());
         assertEquals(List.of(a.text(), b.text(), c.text()), getMockEndpoint("mock:out").getReceivedExchanges().stream()
                 .map(e -> e.getIn().getBody(String.class)).toList());
+    }
+
+    private List<String> batchProperties() {
+        return getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getProperty(Exchange.BATCH_INDEX) + "/" + e.getProperty(Exchange.BATCH_SIZE) + "/"
+                          + e.getProperty(Exchange.BATCH_COMPLETE))
+                .toList();
+    }
+
+    @Test
+    void batchPropertiesAreExactOnEveryExchangeWhenARetrInTheMiddleIsRefused() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Mail c = Mail.of(3, "uid-c");
+        Script script = retr(listed(loggedIn(), a, b, c), a).expect("RETR 2").send("-ERR cannot read message 2\r\n");
+        quitOk(deleOk(deleOk(retr(script, c), a), c));
+        pollOnce(script, "");
+        assertEquals(List.of("uid-a", "uid-c"), routedUids());
+        assertEquals(List.of("0/2/false", "1/2/true"), batchProperties());
+    }
+
+    @Test
+    void batchPropertiesCountTheExchangesOfTheirBatchWhenAPollHasSeveral() throws Exception {
+        // one message more than a batch holds: two batches in one poll, each described by its own properties
+        int count = Pop3LiteConsumer.PIPELINE_MESSAGES + 1;
+        Mail[] mails = new Mail[count];
+        for (int i = 0; i < count; i++) {
+            mails[i] = Mail.of(i + 1, "uid-" + (i + 1));
+        }
+        Mail[] first = Arrays.copyOf(mails, count - 1);
+        Script script = retrievedAndDeleted(listed(loggedIn(), mails), first);
+        quitOk(deleOk(retr(script, mails[count - 1]), mails[count - 1]));
+        // without pipelining the DELEs of the first batch go out before the RETR of the second
+        pollOnce(script, "");
+        List<String> properties = batchProperties();
+        assertEquals(count, properties.size());
+        assertEquals("0/" + (count - 1) + "/false", properties.get(0));
+        assertEquals((count - 2) + "/" + (count - 1) + "/true", properties.get(count - 2));
+        assertEquals("0/1/true", properties.get(count - 1));
+        assertEquals(List.of(count), polls.routedCounts());
+    }
+
+    @Test
+    void batchPropertiesFollowMaxMessagesPerPoll() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Mail c = Mail.of(3, "uid-c");
+        Script first = quitOk(retrievedAndDeleted(listed(loggedIn(), a, b, c), a, b));
+        Script second = quitOk(retrievedAndDeleted(listed(loggedIn(), c), c));
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, "maxMessagesPerPoll=2"));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(List.of("uid-a", "uid-b", "uid-c"), routedUids());
+        assertEquals(List.of("0/2/false", "1/2/true", "0/1/true"), batchProperties());
     }
 }

@@ -69,19 +69,16 @@ final class ScriptedSessions {
     }
 
     /**
-     * RETR and DELE of mails that are all routed, in the consumer's order without pipelining: it fetches one
-     * message ahead of the one it routes (so that an Exchange knows whether it is the last of the batch), so
-     * the DELE of a mail follows the RETR of the next.
+     * RETR and DELE of mails that are all routed and fit one batch, in the consumer's order without pipelining:
+     * it downloads the whole batch before it routes its first Exchange (so that the batch properties are exact),
+     * then sends the DELEs of the routed ones.
      */
     static Script retrievedAndDeleted(Script script, Mail... mails) {
-        for (int i = 0; i < mails.length; i++) {
-            if (i == 0) {
-                retr(script, mails[0]);
-            }
-            if (i + 1 < mails.length) {
-                retr(script, mails[i + 1]);
-            }
-            deleOk(script, mails[i]);
+        for (Mail mail : mails) {
+            retr(script, mail);
+        }
+        for (Mail mail : mails) {
+            deleOk(script, mail);
         }
         return script;
     }
