@@ -17,6 +17,7 @@ public class Pop3LiteComponent extends HealthCheckComponent implements SSLContex
     private Pop3LiteConfiguration configuration = new Pop3LiteConfiguration();
     @Metadata(label = "security", defaultValue = "false")
     private boolean useGlobalSslContextParameters;
+    private DelegatedConsumers delegatedConsumers;
 
     public Pop3LiteComponent() {
     }
@@ -36,6 +37,15 @@ public class Pop3LiteComponent extends HealthCheckComponent implements SSLContex
             config.setSslContextParameters(retrieveGlobalSslContextParameters());
         }
         return endpoint;
+    }
+
+    /** The consumers of this component that another consumer started (camel-master's), drained first at the context's stop. */
+    synchronized DelegatedConsumers delegatedConsumers() {
+        if (delegatedConsumers == null) {
+            delegatedConsumers = new DelegatedConsumers();
+            getCamelContext().addLifecycleStrategy(delegatedConsumers);
+        }
+        return delegatedConsumers;
     }
 
     public Pop3LiteConfiguration getConfiguration() {

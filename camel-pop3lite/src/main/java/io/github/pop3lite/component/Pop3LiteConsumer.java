@@ -74,6 +74,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private MailContentMapper contentMapper;
     /** Held while a poll runs, so that a stop can let it settle its Exchange, send its DELEs and QUIT first. */
     private final ReentrantLock polling = new ReentrantLock();
+    /** Set when the context starts to stop a consumer that another consumer started: see {@link DelegatedConsumers}. */
+    private volatile boolean noMoreMessages;
     /** Backs logins off after a refusal and keeps the server's LOGIN-DELAY. */
     private LoginPolicy loginPolicy;
     /**
@@ -190,7 +192,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                      + " or the context's StreamCachingStrategy) to download messages of any size in bounded memory",
                     config.getUsername(), server(), inMemoryLimit);
         }
+        noMoreMessages = false;
         super.doStart();
+        if (getRoute() == null) {
+            // started by another consumer (camel-master's), which would stop the route's processors before this
+            ((Pop3LiteComponent) getEndpoint().getComponent()).delegatedConsumers().add(this);
+        }
     }
 
     /**
@@ -198,28 +205,50 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
      * DELEs and QUIT go out. Stopping the consumer stops the route's processors, and Camel would then fail an
      * Exchange that is done with its last step, so that the next consumer (a new leader of master:) routed it
      * again; and the scheduler's stop interrupts the poll thread. No new message starts meanwhile, as the
-     * consumer is already stopping. Waits at most the context's shutdown timeout.
+     * consumer is already stopping. Waits at most the context's shutdown timeout. (camel-master stops the
+     * route's processors before this consumer; {@link DelegatedConsumers} drains such a consumer first.)
      */
     @Override
     protected void doStop() throws Exception {
+        if (getRoute() == null) {
+            ((Pop3LiteComponent) getEndpoint().getComponent()).delegatedConsumers().remove(this);
+        }
         long timeout = getEndpoint().getCamelContext().getShutdownStrategy().getTimeout();
-        TimeUnit unit = getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit();
+        awaitPollEnd(timeout, getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit());
+        super.doStop();
+    }
+
+    /** From now on no message is routed and no poll starts; the poll in flight settles its Exchange and quits. */
+    void takeNoMoreMessages() {
+        noMoreMessages = true;
+    }
+
+    /** Waits for the poll in flight, if any, to end; false (with a WARN) when it still runs after the timeout. */
+    boolean awaitPollEnd(long timeout, TimeUnit unit) {
         try {
             if (polling.tryLock(timeout, unit)) {
                 polling.unlock();
-            } else {
-                LOG.warn("pop3lite consumer of {}@{}: a poll still runs after {} {}; stopping anyway, so an Exchange"
-                         + " still in its route fails and its message is routed again later", config.getUsername(), server(), timeout,
-                        unit);
+                return true;
             }
+            LOG.warn("pop3lite consumer of {}@{}: a poll still runs after {} ms; stopping anyway, so an Exchange still in"
+                     + " its route fails and its message is routed again later", config.getUsername(), server(),
+                    unit.toMillis(timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        super.doStop();
+        return false;
+    }
+
+    @Override
+    public boolean isBatchAllowed() {
+        return !noMoreMessages && super.isBatchAllowed();
     }
 
     @Override
     protected int poll() throws Exception {
+        if (noMoreMessages) {
+            return 0;
+        }
         polling.lock();
         try {
             return pollSession();
