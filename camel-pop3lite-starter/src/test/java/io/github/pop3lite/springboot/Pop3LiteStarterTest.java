@@ -13,11 +13,6 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.actuate.health.CompositeHealth;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthComponent;
-import org.springframework.boot.actuate.health.HealthEndpoint;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -92,7 +87,7 @@ class Pop3LiteStarterTest {
     void theApplicationRunsOnItsOwnCamelVersion() {
         app = start("camel.component.pop3lite.username=alice", "camel.component.pop3lite.password=s3cret");
         String camelVersion = app.getBean(CamelContext.class).getVersion();
-        assertEquals(System.getProperty("camel-spring-boot.version", "4.17.0"), camelVersion);
+        assertEquals(System.getProperty("camel-spring-boot.version"), camelVersion, "the camel-spring-boot line the build tests");
         List<String> otherCamel = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(p -> Path.of(p).getFileName().toString())
                 .filter(n -> n.startsWith("camel-") && n.endsWith(".jar") && !n.startsWith("camel-pop3lite"))
@@ -106,24 +101,14 @@ class Pop3LiteStarterTest {
         app = start("camel.component.pop3lite.username=alice",
                 "camel.component.pop3lite.password=wrong",
                 "management.endpoint.health.show-details=always");
-        HealthEndpoint health = app.getBean(HealthEndpoint.class);
-        await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.DOWN));
-        Map<String, HealthComponent> components = ((CompositeHealth) health.health()).getComponents();
-        List<String> down = components.entrySet().stream().filter(e -> e.getValue().getStatus().equals(Status.DOWN))
-                .map(e -> e.getKey() + " " + describe(e.getValue())).toList();
+        await().atMost(TIMEOUT).until(() -> ActuatorHealth.status(app).equals("DOWN"));
+        Map<String, String> components = ActuatorHealth.components(app);
+        List<String> down = components.entrySet().stream().filter(e -> e.getValue().startsWith("DOWN"))
+                .map(e -> e.getKey() + " " + e.getValue()).toList();
         assertEquals(1, down.size(), "components DOWN: " + down + " of " + components.keySet());
         assertTrue(down.get(0).startsWith("camel"), down.get(0));
         assertTrue(down.get(0).contains("consumer:drain"), down.get(0));
         assertTrue(down.get(0).contains("Login as 'alice'"), down.get(0));
-    }
-
-    private static String describe(HealthComponent component) {
-        if (component instanceof CompositeHealth composite) {
-            StringBuilder all = new StringBuilder();
-            composite.getComponents().forEach((name, c) -> all.append(name).append('=').append(describe(c)).append(' '));
-            return all.toString();
-        }
-        return component.getStatus() + " " + ((Health) component).getDetails();
     }
 
     @Test

@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * A fenced code block of README.md or docs/*.md. The info string after the fence is the language
- * and, optionally, {@code compile-only} or {@code not-compiled}: see docs/README.md, "Snippets that run".
+ * and, optionally, {@code compile-only} or {@code cluster}: see docs/README.md, "Snippets that run".
  */
-record DocSnippet(Path page, int line, String language, boolean compileOnly, boolean notCompiled, String code) {
+record DocSnippet(Path page, int line, String language, boolean compileOnly, boolean cluster, String code) {
 
     static final Path ROOT = Path.of("..");
 
@@ -44,7 +44,7 @@ record DocSnippet(Path page, int line, String language, boolean compileOnly, boo
                 code.append(lines.get(i)).append('\n');
             }
             snippets.add(new DocSnippet(page, start, info.get(0), info.contains("compile-only"),
-                    info.contains("not-compiled"), code.toString()));
+                    info.contains("cluster"), code.toString()));
         }
         return snippets;
     }
@@ -63,6 +63,6 @@ record DocSnippet(Path page, int line, String language, boolean compileOnly, boo
     @Override
     public String toString() {
         return ROOT.relativize(page).toString().replace('\\', '/') + ":" + line + " (" + language
-               + (compileOnly ? " compile-only" : "") + ")";
+               + (compileOnly ? " compile-only" : "") + (cluster ? " cluster" : "") + ")";
     }
 }

@@ -61,12 +61,20 @@ final class SnippetCompiler {
             source = IMPORTS + "public class SnippetRoute extends RouteBuilder {\n"
                      + "    @Override public void configure() throws Exception {\n" + snippet.code() + "\n    }\n}\n";
         } else {
-            name = "Snippet";
-            source = IMPORTS + "public class Snippet {\n"
-                     + "    public static void run(CamelContext context, String password, OutputStream out) throws Exception {\n"
-                     + snippet.code() + "\n    }\n}\n";
+            return compileStatements(snippet, "");
         }
         return compile(snippet, name, source);
+    }
+
+    /**
+     * Compiles the snippet as the statements of {@code Snippet.run(CamelContext context, String
+     * password, OutputStream out)}, with the common imports and {@code imports} (import lines).
+     */
+    static Class<?> compileStatements(DocSnippet snippet, String imports) throws Exception {
+        String source = IMPORTS + imports + "public class Snippet {\n"
+                        + "    public static void run(CamelContext context, String password, OutputStream out) throws Exception {\n"
+                        + snippet.code() + "\n    }\n}\n";
+        return compile(snippet, "Snippet", source);
     }
 
     private static Class<?> compile(DocSnippet snippet, String name, String source) throws Exception {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -18,6 +20,7 @@ import java.util.stream.Stream;
 import org.apache.camel.catalog.CamelCatalog;
 import org.apache.camel.catalog.DefaultCamelCatalog;
 import org.apache.camel.catalog.EndpointValidationResult;
+import org.apache.camel.util.URISupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The camel-catalog of the line under test (the tooling behind IDE plugins and Camel JBang's
  * validation), given the component JSON from the jar, accepts every pop3lite: URI in README.md
- * and docs/ (bracketed IPv6 hosts aside, see below) and rejects a misspelt option.
+ * and docs/ and rejects a misspelt option. Two limits of the catalog itself (a bracketed IPv6 host,
+ * '&' inside RAW()) are pinned below as exactly what it does.
  */
 class CompatCatalogIT {
 
@@ -70,18 +74,18 @@ class CompatCatalogIT {
         assertTrue(uris.stream().anyMatch(u -> u.contains("password=RAW(")), "the docs show a RAW() password: " + uris);
         List<String> invalid = new ArrayList<>();
         for (String uri : uris) {
-            if (!isIpv6(uri)) {
-                EndpointValidationResult result = catalog.validateEndpointProperties(uri);
-                if (!result.isSuccess()) {
-                    invalid.add(uri + ": " + result.summaryErrorMessage(false));
-                }
+            // an IPv6 host is read wrongly by the catalog (below): its options are still validated, with the host as IPv4
+            String checked = isIpv6(uri) ? uri.replaceFirst("^pop3lite:\\[[0-9a-fA-F:.]*]", "pop3lite:127.0.0.1") : uri;
+            EndpointValidationResult result = catalog.validateEndpointProperties(checked);
+            if (!result.isSuccess()) {
+                invalid.add(uri + ": " + result.summaryErrorMessage(false));
             }
         }
         assertEquals(List.of(), invalid);
     }
 
     @Test
-    void passwordsWithUriCharactersInRawAreValid() {
+    void passwordsWithUriCharactersInRawAreValid() throws Exception {
         for (String uri : List.of(
                 "pop3lite:mail.example.com?username=alice&password=RAW(p+ss=w?rd%#)&security=starttls",
                 "pop3lite:mail.example.com:995?security=tls&username=alice&password=RAW({{mail.password}})",
@@ -89,31 +93,60 @@ class CompatCatalogIT {
             EndpointValidationResult result = catalog.validateEndpointProperties(uri);
             assertTrue(result.isSuccess(), uri + ": " + result.summaryErrorMessage(false));
         }
+        assertEquals("RAW(p+ss=w?rd%#)", catalog.endpointProperties(
+                "pop3lite:mail.example.com?username=alice&password=RAW(p+ss=w?rd%#)").get("password"));
     }
 
     /**
-     * The catalog splits the query on every '&', also inside RAW(...), which Camel itself does not: a
-     * password with '&' works in a route, but tooling reports the rest of it as an unknown option.
-     * Pinned like the IPv6 case below.
+     * A known limit of camel-catalog on every line tested (4.10.9, 4.14.0, 4.18.0), pinned as exactly
+     * what it does: CatalogHelper.parseQueryManually ends a parameter at every '&' (line 203,
+     * {@code if (ch == '&')}) although it has just worked out that the value is RAW (line 193), so the
+     * rest of the password becomes an unknown option. Percent-encoding does not help: the query is
+     * decoded before it is split. Camel itself (URISupport.parseQuery) keeps the RAW value whole, so
+     * such a password works in a route; for tooling, keep it in a property ({@code RAW({{mail.password}})},
+     * validated above). When a Camel line fixes the catalog, this fails: then assert the password whole.
      */
     @Test
     void catalogSplitsRawValuesAtAmpersands() throws Exception {
         String uri = "pop3lite:mail.example.com?username=alice&password=RAW(p&ss)";
-        assertEquals("RAW(p", catalog.endpointProperties(uri).get("password"), uri);
+        assertEquals(Map.of("host", "mail.example.com", "username", "alice", "password", "RAW(p", "ss)", ""),
+                catalog.endpointProperties(uri), uri);
+        EndpointValidationResult result = catalog.validateEndpointProperties(uri);
+        assertEquals(Set.of("ss)"), result.getUnknown(), result.summaryErrorMessage(false));
+        assertEquals(1, result.getNumberOfErrors(), result.summaryErrorMessage(false));
+
+        String encoded = "pop3lite:mail.example.com?username=alice&password=p%26ss";
+        assertEquals("p", catalog.endpointProperties(encoded).get("password"), encoded);
+
+        assertEquals("RAW(p&ss)", URISupport.parseQuery("username=alice&password=RAW(p&ss)").get("password"),
+                "Camel's own parsing of the same query");
     }
 
     /**
-     * The catalog splits an endpoint path on the syntax's ':' without knowing brackets, so for every
-     * host:port component (camel-mail's pop3:host:port too) it reads [::1]:1110 as host "[" and port
-     * ":1]:1110". The component itself accepts such hosts (Pop3LiteIpv6Test). This pins the limitation
-     * for the docs' IPv6 URIs: when a Camel line parses them, this fails and they join the test above.
+     * A known limit of camel-catalog on every line tested, pinned as exactly what it does: it splits
+     * an endpoint path at the first occurrence of each separator of the syntax
+     * (AbstractCamelCatalog.findTokens, {@code uriPath.indexOf(token, prevPath)}: line 732 in 4.10.9,
+     * 742 in 4.18.0), without knowing brackets. So for every host:port component (camel-mail's
+     * pop3:host:port too) {@code [::1]:1110} is host "[" and port ":1]:1110", and the port is then
+     * reported as not an integer. No other syntax of ours reads it right: with the port a string it
+     * passes with those wrong values, and with the whole path as "host" the catalog reads
+     * mail.example.com:995 as a host too. The component itself accepts bracketed hosts
+     * (Pop3LiteIpv6Test); the docs' IPv6 URIs are validated above with the host swapped for IPv4.
+     * When a Camel line parses them, this fails: then drop the swap.
      */
     @Test
     void catalogCannotSplitABracketedIpv6HostFromItsPort() throws Exception {
         List<String> ipv6 = uriExamplesInDocs().stream().filter(CompatCatalogIT::isIpv6).toList();
         assertFalse(ipv6.isEmpty(), "the docs show an IPv6 host");
         for (String uri : ipv6) {
-            assertEquals("[", catalog.endpointProperties(uri).get("host"), uri);
+            String path = URISupport.stripQuery(uri.substring("pop3lite:".length()));
+            String misreadPort = path.substring(path.indexOf(':') + 1);
+            Map<String, String> properties = catalog.endpointProperties(uri);
+            assertEquals("[", properties.get("host"), uri);
+            assertEquals(misreadPort, properties.get("port"), uri);
+            EndpointValidationResult result = catalog.validateEndpointProperties(uri);
+            assertEquals(Map.of("port", misreadPort), result.getInvalidInteger(), result.summaryErrorMessage(false));
+            assertEquals(1, result.getNumberOfErrors(), result.summaryErrorMessage(false));
         }
     }
 
