@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.github.pop3lite.component.TestMailboxes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -36,7 +35,6 @@ final class Reliability {
         query.put("initialDelay", "0");
         query.put("delay", Long.toString(delay));
         query.put("readTimeout", "5000");
-        query.put("mailboxId", TestMailboxes.fresh(MaildropServer.USER));
         for (String option : options) {
             int eq = option.indexOf('=');
             query.put(option.substring(0, eq), option.substring(eq + 1));
