@@ -3,7 +3,6 @@ package io.github.pop3lite.client;
 import static io.github.pop3lite.client.Pop3ClientScriptedTest.loggedIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -23,9 +22,7 @@ class LargeMessageSmallHeapTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void retrOfAMessageTwiceTheHeapStreamsByteExact() throws Exception {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        assumeTrue(maxHeap <= 80L * 1024 * 1024, "SKIPPED: this test proves streaming only with a small heap"
-                + " (the small-heap surefire execution gives it -Xmx64m); this JVM has " + (maxHeap >> 20) + " MB");
+        long maxHeap = SmallHeap.assumeSmallHeap("streaming");
         GeneratedMessage message = GeneratedMessage.ofAtLeast(MESSAGE_SIZE);
         try (ScriptedPop3Server server = ScriptedPop3Server.start(loggedIn()
                 .expect("RETR 1").send("+OK message follows\r\n")

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import static io.github.pop3lite.client.Pop3ClientScriptedTest.loggedIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * LIST and UIDL of a million messages, the most the engine accepts, within a 64 MB heap (the small-heap surefire
@@ -46,9 +45,7 @@ class ListingSmallHeapTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aMillionEntriesOfListAndUidlFitA64MegabyteHeap() throws Exception {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        assumeTrue(maxHeap <= 80L * 1024 * 1024, "SKIPPED: this test proves compact listings only with a small heap"
-                + " (the small-heap surefire execution gives it -Xmx64m); this JVM has " + (maxHeap >> 20) + " MB");
+        SmallHeap.assumeSmallHeap("compact listings");
         Script script = listing(listing(loggedIn(), "LIST", false), "UIDL", true).expect("QUIT").send("+OK\r\n");
         try (ScriptedPop3Server server = ScriptedPop3Server.start(script)) {
             try (Pop3Client client = Pop3Client.connect(server.clientOptions().build())) {

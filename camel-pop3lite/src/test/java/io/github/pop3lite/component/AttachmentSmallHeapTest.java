@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.pop3lite.client.GeneratedMessage;
 import io.github.pop3lite.client.ScriptedPop3Server;
 import io.github.pop3lite.client.ScriptedPop3Server.Script;
+import io.github.pop3lite.client.SmallHeap;
 import jakarta.activation.DataHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.attachment.AttachmentMessage;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Timeout;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A mail with a 200 MB attachment, mapped with attachments=true in the small-heap surefire execution (-Xmx64m):
@@ -87,9 +87,7 @@ class AttachmentSmallHeapTest extends CamelTestSupport {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void a200MbAttachmentIsMappedAndReadBackInA64MbHeap() throws Exception {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        assumeTrue(maxHeap <= 80L * 1024 * 1024, "SKIPPED: this test proves streaming only with a small heap"
-                + " (the small-heap surefire execution gives it -Xmx64m); this JVM has " + (maxHeap >> 20) + " MB");
+        long maxHeap = SmallHeap.assumeSmallHeap("streaming");
         MessageDigest sent = GeneratedMessage.sha256();
         Script script = ScriptedSessions.loggedIn()
                 .expect("LIST").send("+OK 1 message\r\n1 " + mailSize() + "\r\n.\r\n")

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import io.github.pop3lite.client.ScriptedPop3Server;
+import io.github.pop3lite.client.SmallHeap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -20,7 +21,6 @@ import static io.github.pop3lite.component.ScriptedSessions.USER;
 import static io.github.pop3lite.component.ScriptedSessions.loggedIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * One header line of 40 MB goes through the header mapping in a heap of 64 MB (the small-heap surefire
@@ -40,10 +40,7 @@ class HeaderMappingSmallHeapTest extends CamelTestSupport {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aHeaderLineOfTensOfMegabytesIsSkippedAndTheMessageDelivered() throws Exception {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        assumeTrue(maxHeap <= 80L * 1024 * 1024, "SKIPPED: this test proves bounded header mapping only with a small"
-                                                 + " heap (the small-heap surefire execution gives it -Xmx64m); this JVM has "
-                                                 + (maxHeap >> 20) + " MB");
+        SmallHeap.assumeSmallHeap("bounded header mapping");
         byte[] head = "Subject: kept\r\nFrom: a@example.com\r\nX-Huge: ".getBytes(StandardCharsets.US_ASCII);
         byte[] tail = "\r\nX-After: not read\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         long size = head.length + (long) LINE + tail.length;

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.pop3lite.client.ScriptedPop3Server;
 import io.github.pop3lite.client.ScriptedPop3Server.Script;
+import io.github.pop3lite.client.SmallHeap;
 import io.github.pop3lite.component.ScriptedSessions.Mail;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -22,7 +23,6 @@ import static io.github.pop3lite.component.ScriptedSessions.retr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Without spooling (Camel's default), a message listed larger than a quarter of the heap is not downloaded, in
@@ -34,9 +34,7 @@ class InMemoryLimitSmallHeapTest extends CamelTestSupport {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aMessageTooLargeForTheHeapStaysOnTheServerAndTheOthersAreDelivered() throws Exception {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        assumeTrue(maxHeap <= 80L * 1024 * 1024, "SKIPPED: this test is meant for a small heap (the small-heap surefire"
-                                                 + " execution gives it -Xmx64m); this JVM has " + (maxHeap >> 20) + " MB");
+        long maxHeap = SmallHeap.assumeSmallHeap("the in-memory limit");
         assertFalse(context.getStreamCachingStrategy().isSpoolEnabled(), "Camel's default: no spooling");
         long limit = Pop3LiteConsumer.inMemoryLimit(false, maxHeap);
         long huge = limit + 1;
