@@ -1,8 +1,6 @@
 package io.github.pop3lite.component;
 
 import java.nio.file.Path;
-import java.util.stream.Stream;
-import java.nio.file.Files;
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,12 +75,7 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
 
     /** The spool files there now. */
     protected List<Path> spoolFiles() throws IOException {
-        if (!Files.isDirectory(spoolDirectory())) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(spoolDirectory())) {
-            return files.toList();
-        }
+        return Leftovers.files(spoolDirectory());
     }
 
     @Override

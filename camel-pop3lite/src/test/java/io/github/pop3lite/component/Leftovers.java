@@ -37,7 +37,8 @@ public final class Leftovers {
                 .filter(thread -> thread.contains(name) && thread.contains("pop3lite")).toList();
     }
 
-    private static List<Path> files(Path directory) throws IOException {
+    /** The files in {@code directory} now; none when it does not exist (yet). */
+    public static List<Path> files(Path directory) throws IOException {
         if (directory == null || !Files.isDirectory(directory)) {
             return List.of();
         }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
+import io.github.pop3lite.component.Leftovers;
 import io.github.pop3lite.component.PollRecorder;
 import io.github.pop3lite.reliability.FaultProxy.Fault;
 import org.apache.camel.CamelContext;
@@ -250,7 +251,7 @@ class FaultMatrixTest {
         assertEquals(Map.of(), ledger.duplicates());
         assertEquals(List.of(), ledger.corrupt());
         assertEquals(Set.of(false), inMemory, "the messages went through spool files");
-        assertEquals(List.of(), Reliability.files(spool), "spool files left behind");
+        assertEquals(List.of(), Leftovers.files(spool), "spool files left behind");
         Reliability.record(RESULTS, "RETR of a spooled message (300 kB, cut after 200,000 octets)\tdelivered=4\tlost=0"
                                     + "\tduplicates=0\tspool files left=0");
     }

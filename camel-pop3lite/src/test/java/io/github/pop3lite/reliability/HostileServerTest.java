@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.github.pop3lite.component.Leftovers;
 import io.github.pop3lite.component.LogCapture;
 import io.github.pop3lite.component.PollRecorder;
 import org.apache.camel.CamelContext;
@@ -147,7 +148,7 @@ class HostileServerTest {
             assertEquals(List.of(), log.at(Level.ERROR, ""), scenario + ": nothing at ERROR");
             assertEquals(1, ledger.total(), scenario + ": only the good message, once");
             assertEquals(List.of(), ledger.corrupt());
-            assertEquals(List.of(), Reliability.files(spool), scenario + ": no spool file left behind");
+            assertEquals(List.of(), Leftovers.files(spool), scenario + ": no spool file left behind");
             if (scenario == Scenario.ENDLESS_MESSAGE) {
                 assertTrue(Files.isDirectory(spool), "the endless message went to a spool file until the limit");
             }

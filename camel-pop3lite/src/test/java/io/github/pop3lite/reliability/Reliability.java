@@ -9,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -103,16 +102,6 @@ final class Reliability {
             if (server != null) {
                 server.close();
             }
-        }
-    }
-
-    /** The files in a directory (none when it does not exist). */
-    static List<Path> files(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.toList();
         }
     }
 
