@@ -183,7 +183,12 @@ class JdbcLedgerTest {
         JdbcLedger third = ledger("C");
         third.stop();
         nodeA.add("k");
-        assertFalse(ledger("D").add("k"));
+        JdbcLedger fourth = ledger("D");
+        try {
+            assertFalse(fourth.add("k"));
+        } finally {
+            fourth.stop();
+        }
     }
 
     @Test

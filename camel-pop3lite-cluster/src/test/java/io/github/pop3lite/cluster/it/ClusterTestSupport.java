@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +96,20 @@ abstract class ClusterTestSupport {
             node.routed().stream().filter(r -> wanted.contains(r.subject())).forEach(all::add);
         }
         return all;
+    }
+
+    /** Waits until every subject was routed and the mailbox's maildrop is empty. */
+    void awaitDrained(String mailbox, List<String> subjects) {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Tally.of(subjects, routed(subjects)).lost() == 0 && servers.filesInMaildrop(mailbox) == 0);
+    }
+
+    /** The subjects routed more than once, each with how often it was routed. */
+    static Map<String, Long> repeated(List<NodeProcess.Routed> routed) {
+        Map<String, Long> routings = routed.stream()
+                .collect(Collectors.groupingBy(NodeProcess.Routed::subject, TreeMap::new, Collectors.counting()));
+        routings.values().removeIf(n -> n == 1);
+        return routings;
     }
 
     /** Lost and duplicated messages: how many subjects were never routed, and how many routings were extra. */
