@@ -41,6 +41,8 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
     protected GreenMail greenMail;
     protected GreenMailUser alice;
     protected final PollRecorder polls = new PollRecorder();
+    /** This test's maildrop, for every endpoint of the test (see {@link TestMailboxes}). */
+    protected String mailboxId;
 
     /** The bind address of GreenMail; ::1 for the IPv6 test. */
     protected String bindAddress() {
@@ -56,6 +58,7 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
         greenMail = new GreenMail(new ServerSetup(0, bindAddress(), protocol()));
         greenMail.start();
         alice = greenMail.setUser("alice@example.com", USER, PASSWORD);
+        mailboxId = TestMailboxes.fresh(USER);
     }
 
     /** Large messages go to a spool file, in a directory of this test, as a user who enables spooling has it. */
@@ -107,6 +110,7 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
         query.put("initialDelay", "0");
         query.put("delay", "100");
         query.put("pollStrategy", "#polls");
+        query.put("mailboxId", mailboxId);
         for (String option : options.isEmpty() ? new String[0] : options.split("&")) {
             int eq = option.indexOf('=');
             query.put(option.substring(0, eq), option.substring(eq + 1));

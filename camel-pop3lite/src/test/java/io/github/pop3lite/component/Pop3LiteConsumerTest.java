@@ -3,18 +3,24 @@ package io.github.pop3lite.component;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import io.github.pop3lite.client.Pop3Client;
+import io.github.pop3lite.client.Pop3ClientOptions;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -182,6 +188,70 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
 
         assertEquals(List.of("a", "b"), routedSubjects(), "the default repository outlives a restart of the route");
         assertEquals(List.of("a", "b"), subjectsOnServer());
+    }
+
+    @Test
+    void keepModeDeliversEachMessageOnceAlsoAcrossAContextRestart() throws Exception {
+        deliverSubjects("a", "b");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        recordSubjects(context, uri("delete=false"), seen);
+        await("both routed").atMost(TIMEOUT).until(() -> seen.size() == 2);
+        context.stop();
+        // a stop clears the beans bound at run time
+        context.getRegistry().bind("polls", polls);
+        context.start();
+        deliverSubjects("c");
+        await("c routed").atMost(TIMEOUT).until(() -> seen.size() == 3);
+        polls.awaitMorePolls(3);
+
+        assertEquals(List.of("a", "b", "c"), seen, "the default repository outlives a restart of the CamelContext");
+        assertEquals(List.of("a", "b", "c"), subjectsOnServer());
+    }
+
+    @Test
+    void keepModeDeliversEachMessageOnceAlsoToASecondCamelContextOfTheJvmAndForgetsWhatLeft() throws Exception {
+        deliverSubjects("a", "b");
+        Map<Integer, String> uids = uidsOnServer();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        String uri = uri("delete=false");
+        recordSubjects(context, uri, seen);
+        await("both routed").atMost(TIMEOUT).until(() -> seen.size() == 2);
+        context.stop();
+
+        deliverSubjects("c");
+        try (CamelContext second = new DefaultCamelContext()) {
+            PollRecorder secondPolls = new PollRecorder();
+            second.getRegistry().bind("polls", secondPolls);
+            recordSubjects(second, uri, seen);
+            second.start();
+            await("c routed").atMost(TIMEOUT).until(() -> seen.size() == 3);
+            secondPolls.awaitMorePolls(3);
+            assertEquals(List.of("a", "b", "c"), seen, "a second CamelContext finds what the first routed");
+
+            // another client deletes a: the first listing without it forgets its keys, and b's and c's stay
+            try (Pop3Client other = Pop3Client.connect(Pop3ClientOptions.builder(bindAddress()).port(port()).build())) {
+                other.login(USER, PASSWORD);
+                other.dele(1);
+                assertTrue(other.quit());
+            }
+            secondPolls.awaitMorePolls(2);
+        }
+        Set<String> keys = InMemoryKeyListingRepository.of(mailboxId).keysWithPrefix(mailboxId + "/");
+        assertEquals(4, keys.size(), "a routed key and its claim for b and c: " + keys);
+        assertTrue(keys.stream().noneMatch(key -> key.startsWith(mailboxId + "/" + uids.get(1) + " ")),
+                "a's keys are forgotten: " + keys);
+        assertEquals(List.of("a", "b", "c"), seen);
+        assertEquals(List.of("b", "c"), subjectsOnServer());
+    }
+
+    /** A route {@code pop3} from uri that adds the Subject of each Exchange to seen. */
+    private static void recordSubjects(CamelContext camel, String uri, List<String> seen) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("pop3").process(e -> seen.add(e.getIn().getHeader("Subject", String.class)));
+            }
+        });
     }
 
     @Test

@@ -76,7 +76,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
 
     private String uri(int port, int polls, String options) {
         return "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&password=" + PASSWORD
-               + "&initialDelay=0&delay=100&repeatCount=" + polls + "&pollStrategy=#polls"
+               + "&initialDelay=0&delay=100&repeatCount=" + polls + "&pollStrategy=#polls&mailboxId=" + TestMailboxes.fresh(USER)
                + (options.contains("readTimeout=") ? "" : "&readTimeout=5000")
                // these dialogues are one command at a time; Pop3LitePipeliningProbeTest has those of pipelining=auto
                + (options.contains("pipelining=") ? "" : "&pipelining=announced")
