@@ -244,6 +244,36 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
         assertEquals(List.of("b", "c"), subjectsOnServer());
     }
 
+    @Test
+    void keepModeANewCamelContextOnTheSameMailboxIdDoesNotRouteAgainAndOneOnAnotherMailboxIdDoes() throws Exception {
+        deliverSubjects("a");
+        List<String> first = new CopyOnWriteArrayList<>();
+        recordSubjects(context, uri("delete=false"), first);
+        await("a routed").atMost(TIMEOUT).until(() -> first.size() == 1);
+        context.stop();
+
+        List<String> sameMailbox = new CopyOnWriteArrayList<>();
+        try (CamelContext next = new DefaultCamelContext()) {
+            PollRecorder nextPolls = new PollRecorder();
+            next.getRegistry().bind("polls", nextPolls);
+            recordSubjects(next, uri("delete=false"), sameMailbox);
+            next.start();
+            nextPolls.awaitPolls(3);
+        }
+        assertEquals(List.of(), sameMailbox, "a new CamelContext of the JVM on the same mailboxId knows a was routed");
+
+        List<String> otherMailbox = new CopyOnWriteArrayList<>();
+        try (CamelContext other = new DefaultCamelContext()) {
+            other.getRegistry().bind("polls", new PollRecorder());
+            recordSubjects(other, uri("delete=false&mailboxId=" + TestMailboxes.fresh(USER)), otherMailbox);
+            other.start();
+            await("a routed under another mailboxId").atMost(TIMEOUT).until(() -> otherMailbox.size() == 1);
+        }
+        assertEquals(List.of("a"), otherMailbox, "another mailboxId has a default repository of its own");
+        assertEquals(List.of("a"), first);
+        assertEquals(List.of("a"), subjectsOnServer());
+    }
+
     /** A route {@code pop3} from uri that adds the Subject of each Exchange to seen. */
     private static void recordSubjects(CamelContext camel, String uri, List<String> seen) throws Exception {
         camel.addRoutes(new RouteBuilder() {
@@ -336,6 +366,7 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
 
     @Test
     void idempotentRepositoryRecordsUserHostPortUidSizeAndDeletesWhatWasRoutedBefore() throws Exception {
+        useTheDefaultMailboxId();
         deliverSubjects("known", "new");
         Map<Integer, String> uids = uidsOnServer();
         Map<Integer, Long> sizes = sizesOnServer();
@@ -363,6 +394,7 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
 
     @Test
     void aClaimWithoutSuccessIsLeftToTheConsumerThatHoldsIt() throws Exception {
+        useTheDefaultMailboxId();
         deliverSubjects("claimed", "free");
         Map<Integer, String> uids = uidsOnServer();
         Map<Integer, Long> sizes = sizesOnServer();

@@ -451,7 +451,8 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
         assertEquals(1, routed.size(), "delivered once");
         assertNull(routed.get(0).getIn().getHeader(Pop3LiteConstants.UID));
-        assertEquals(USER + "@127.0.0.1:" + server.port() + "/ " + size + " sha256:"
+        String mailboxId = ((Pop3LiteEndpoint) context.getRoute("pop3").getEndpoint()).getConfiguration().mailboxId();
+        assertEquals(mailboxId + "/ " + size + " sha256:"
                      + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                              .digest(text.getBytes(StandardCharsets.ISO_8859_1))),
                 routed.get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));
