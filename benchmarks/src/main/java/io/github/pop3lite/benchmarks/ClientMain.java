@@ -63,6 +63,7 @@ public final class ClientMain {
     private final String truststore;
 
     private final AtomicInteger count = new AtomicInteger();
+    private int runs;
     private final AtomicLong octets = new AtomicLong();
     private CamelContext context;
 
@@ -158,8 +159,11 @@ public final class ClientMain {
         }
         String uri = switch (client) {
             // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit
+            // each run drains a reloaded maildrop, which may number its messages as the last one did (Dovecot's
+            // index is removed), so it is a mailbox of its own: the keys the JVM's default repository may still
+            // hold from the previous run, if it stopped before a poll saw the maildrop empty, do not apply to it
             case "pop3lite" -> "pop3lite:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                               + "&delete=true&initialDelay=0&delay=10&greedy=true";
+                               + "&delete=true&initialDelay=0&delay=10&greedy=true&mailboxId=" + user + "@run-" + ++runs;
             // camel-mail's defaults already fetch everything (maxMessagesPerPoll=0, fetchSize=-1); closeFolder=true
             // (default) closes the POP3 folder after each poll, which is when Angus sends the DELEs and QUIT
             case "camel-mail" -> "pop3://" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"

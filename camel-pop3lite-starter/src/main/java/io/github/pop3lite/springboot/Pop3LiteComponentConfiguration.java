@@ -84,9 +84,9 @@ public class Pop3LiteComponentConfiguration extends ComponentConfigurationProper
      * tell it apart). A routed message is never routed again; if it is still on the server it is
      * deleted (or, with delete=false, left alone). Keys of messages that left the maildrop are
      * forgotten: all of them when the repository implements KeyListingRepository, otherwise those
-     * stored in this JVM. Default: an in-memory KeyListingRepository of the endpoint, which protects
-     * against duplicates within this JVM; use a persistent one to survive restarts. The option is a
-     * org.apache.camel.spi.IdempotentRepository type.
+     * stored in this JVM. Default: an in-memory KeyListingRepository per mailboxId in the JVM, kept
+     * across route and CamelContext restarts and forgotten when the JVM stops; use a persistent one
+     * to survive that. The option is a org.apache.camel.spi.IdempotentRepository type.
      */
     private IdempotentRepository idempotentRepository;
 

@@ -10,7 +10,6 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
-import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Consume mail from a POP3 maildrop, one message per Exchange, deleted only after its route succeeded.
@@ -28,7 +27,6 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
 
     @UriParam
     private Pop3LiteConfiguration configuration;
-    private InMemoryKeyListingRepository defaultRepository;
     private DeliveryLedger ledger;
     /** The pipelining probe's verdict on the server, kept across polls and route restarts. */
     private final PipeliningMemory pipeliningMemory = new PipeliningMemory();
@@ -65,17 +63,16 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
     }
 
     /**
-     * The delivery ledger of this endpoint's mailbox, with the repository of consumers whose endpoint names none.
-     * Both live here, not in the consumer, because Camel makes a new consumer each time the route starts: kept
-     * there, they would be lost at every route restart, and keep mode would deliver everything again, as would a
-     * message whose deletion a lost QUIT left uncommitted.
+     * The delivery ledger of this endpoint's mailbox. It lives here, not in the consumer, because Camel makes a
+     * new consumer each time the route starts, and it keeps what failed for the ordering under
+     * maxMessagesPerPoll. Without an idempotentRepository option its repository is the mailbox's default one of
+     * the JVM, which outlives this endpoint too (a CamelContext restart makes new endpoints).
      */
     synchronized DeliveryLedger ledger() {
         if (ledger == null) {
             IdempotentRepository repository = configuration.getIdempotentRepository();
             if (repository == null) {
-                defaultRepository = new InMemoryKeyListingRepository();
-                repository = defaultRepository;
+                repository = InMemoryKeyListingRepository.of(configuration.mailboxId());
             }
             ledger = new DeliveryLedger(repository, configuration.mailboxId(), configuration.isDelete());
         }
@@ -84,12 +81,6 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
 
     PipeliningMemory pipeliningMemory() {
         return pipeliningMemory;
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        super.doStop();
-        ServiceHelper.stopService(defaultRepository);
     }
 
     public Pop3LiteConfiguration getConfiguration() {

@@ -106,7 +106,8 @@ class AttachmentSmallHeapTest extends CamelTestSupport {
                 @Override
                 public void configure() {
                     from("pop3lite:127.0.0.1:" + server.port() + "?username=" + ScriptedSessions.USER + "&pipelining=announced" + "&password="
-                         + ScriptedSessions.PASSWORD + "&initialDelay=0&repeatCount=1&attachments=true&readTimeout=60000")
+                         + ScriptedSessions.PASSWORD + "&initialDelay=0&repeatCount=1&attachments=true&readTimeout=60000&mailboxId="
+                         + TestMailboxes.fresh(ScriptedSessions.USER))
                             .process(e -> {
                                 AttachmentMessage message = e.getIn(AttachmentMessage.class);
                                 seen.put("names", message.getAttachmentNames());

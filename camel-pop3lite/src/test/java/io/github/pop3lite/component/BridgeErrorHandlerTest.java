@@ -31,7 +31,8 @@ class BridgeErrorHandlerTest extends CamelTestSupport {
     private String uri(int port) {
         context.getRegistry().bind("polls", polls);
         return "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&pipelining=announced" + "&password=" + PASSWORD
-               + "&initialDelay=0&repeatCount=1&pollStrategy=#polls&bridgeErrorHandler=true";
+               + "&initialDelay=0&repeatCount=1&pollStrategy=#polls&bridgeErrorHandler=true&mailboxId="
+               + TestMailboxes.fresh(USER);
     }
 
     @Test

@@ -41,6 +41,8 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
     protected GreenMail greenMail;
     protected GreenMailUser alice;
     protected final PollRecorder polls = new PollRecorder();
+    /** This test's maildrop, for every endpoint of the test (see {@link TestMailboxes}); null: the default. */
+    protected String mailboxId;
 
     /** The bind address of GreenMail; ::1 for the IPv6 test. */
     protected String bindAddress() {
@@ -56,6 +58,7 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
         greenMail = new GreenMail(new ServerSetup(0, bindAddress(), protocol()));
         greenMail.start();
         alice = greenMail.setUser("alice@example.com", USER, PASSWORD);
+        mailboxId = TestMailboxes.fresh(USER);
     }
 
     /** Large messages go to a spool file, in a directory of this test, as a user who enables spooling has it. */
@@ -107,6 +110,9 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
         query.put("initialDelay", "0");
         query.put("delay", "100");
         query.put("pollStrategy", "#polls");
+        if (mailboxId != null) {
+            query.put("mailboxId", mailboxId);
+        }
         for (String option : options.isEmpty() ? new String[0] : options.split("&")) {
             int eq = option.indexOf('=');
             query.put(option.substring(0, eq), option.substring(eq + 1));
@@ -118,6 +124,16 @@ abstract class GreenMailTestSupport extends CamelTestSupport {
             separator = '&';
         }
         return uri.toString();
+    }
+
+    /**
+     * Lets {@link #uri} name no mailboxId, for a test that asserts the default one, user@host:port. The JVM's
+     * default repository of that mailbox is emptied: an earlier test may have had a server on this port, and
+     * what it routed there would be skipped here.
+     */
+    protected void useTheDefaultMailboxId() {
+        mailboxId = null;
+        InMemoryKeyListingRepository.of(USER + "@" + hostInUri() + ":" + port()).clear();
     }
 
     protected String hostInUri() {

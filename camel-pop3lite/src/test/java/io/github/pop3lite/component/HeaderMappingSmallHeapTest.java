@@ -67,7 +67,7 @@ class HeaderMappingSmallHeapTest extends CamelTestSupport {
                 @Override
                 public void configure() {
                     from("pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&pipelining=announced" + "&password=" + PASSWORD
-                         + "&initialDelay=0&repeatCount=1&readTimeout=20000")
+                         + "&initialDelay=0&repeatCount=1&readTimeout=20000&mailboxId=" + TestMailboxes.fresh(USER))
                             .to("mock:out");
                 }
             });

@@ -52,7 +52,8 @@ class InMemoryLimitSmallHeapTest extends CamelTestSupport {
                 @Override
                 public void configure() {
                     from("pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&password=" + PASSWORD
-                         + "&initialDelay=0&repeatCount=1&pipelining=announced&pollStrategy=#polls")
+                         + "&initialDelay=0&repeatCount=1&pipelining=announced&pollStrategy=#polls&mailboxId="
+                         + TestMailboxes.fresh(USER))
                             .routeId("pop3").convertBodyTo(String.class).to("mock:out");
                 }
             });

@@ -69,7 +69,7 @@ class MailHeaderFilteringTest extends CamelTestSupport {
     private void route(Script script, String options, String to) throws Exception {
         server = ScriptedPop3Server.start(script);
         String uri = "pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&pipelining=announced" + "&password=" + PASSWORD
-                     + "&initialDelay=0&repeatCount=1" + options;
+                     + "&initialDelay=0&repeatCount=1&mailboxId=" + TestMailboxes.fresh(USER) + options;
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -3,18 +3,24 @@ package io.github.pop3lite.component;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
+import io.github.pop3lite.client.Pop3Client;
+import io.github.pop3lite.client.Pop3ClientOptions;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -185,6 +191,100 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
     }
 
     @Test
+    void keepModeDeliversEachMessageOnceAlsoAcrossAContextRestart() throws Exception {
+        deliverSubjects("a", "b");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        recordSubjects(context, uri("delete=false"), seen);
+        await("both routed").atMost(TIMEOUT).until(() -> seen.size() == 2);
+        context.stop();
+        // a stop clears the beans bound at run time
+        context.getRegistry().bind("polls", polls);
+        context.start();
+        deliverSubjects("c");
+        await("c routed").atMost(TIMEOUT).until(() -> seen.contains("c"));
+        polls.awaitMorePolls(3);
+
+        assertEquals(List.of("a", "b", "c"), seen, "the default repository outlives a restart of the CamelContext");
+        assertEquals(List.of("a", "b", "c"), subjectsOnServer());
+    }
+
+    @Test
+    void keepModeDeliversEachMessageOnceAlsoToASecondCamelContextOfTheJvmAndForgetsWhatLeft() throws Exception {
+        deliverSubjects("a", "b");
+        Map<Integer, String> uids = uidsOnServer();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        String uri = uri("delete=false");
+        recordSubjects(context, uri, seen);
+        await("both routed").atMost(TIMEOUT).until(() -> seen.size() == 2);
+        context.stop();
+
+        deliverSubjects("c");
+        try (CamelContext second = new DefaultCamelContext()) {
+            PollRecorder secondPolls = new PollRecorder();
+            second.getRegistry().bind("polls", secondPolls);
+            recordSubjects(second, uri, seen);
+            second.start();
+            await("c routed").atMost(TIMEOUT).until(() -> seen.contains("c"));
+            secondPolls.awaitMorePolls(3);
+            assertEquals(List.of("a", "b", "c"), seen, "a second CamelContext finds what the first routed");
+
+            // another client deletes a: the first listing without it forgets its keys, and b's and c's stay
+            try (Pop3Client other = Pop3Client.connect(Pop3ClientOptions.builder(bindAddress()).port(port()).build())) {
+                other.login(USER, PASSWORD);
+                other.dele(1);
+                assertTrue(other.quit());
+            }
+            secondPolls.awaitMorePolls(2);
+        }
+        Set<String> keys = InMemoryKeyListingRepository.of(mailboxId).keysWithPrefix(mailboxId + "/");
+        assertEquals(4, keys.size(), "a routed key and its claim for b and c: " + keys);
+        assertTrue(keys.stream().noneMatch(key -> key.startsWith(mailboxId + "/" + uids.get(1) + " ")),
+                "a's keys are forgotten: " + keys);
+        assertEquals(List.of("a", "b", "c"), seen);
+        assertEquals(List.of("b", "c"), subjectsOnServer());
+    }
+
+    @Test
+    void keepModeANewCamelContextOnTheSameMailboxIdDoesNotRouteAgainAndOneOnAnotherMailboxIdDoes() throws Exception {
+        deliverSubjects("a");
+        List<String> first = new CopyOnWriteArrayList<>();
+        recordSubjects(context, uri("delete=false"), first);
+        await("a routed").atMost(TIMEOUT).until(() -> first.size() == 1);
+        context.stop();
+
+        List<String> sameMailbox = new CopyOnWriteArrayList<>();
+        try (CamelContext next = new DefaultCamelContext()) {
+            PollRecorder nextPolls = new PollRecorder();
+            next.getRegistry().bind("polls", nextPolls);
+            recordSubjects(next, uri("delete=false"), sameMailbox);
+            next.start();
+            nextPolls.awaitPolls(3);
+        }
+        assertEquals(List.of(), sameMailbox, "a new CamelContext of the JVM on the same mailboxId knows a was routed");
+
+        List<String> otherMailbox = new CopyOnWriteArrayList<>();
+        try (CamelContext other = new DefaultCamelContext()) {
+            other.getRegistry().bind("polls", new PollRecorder());
+            recordSubjects(other, uri("delete=false&mailboxId=" + TestMailboxes.fresh(USER)), otherMailbox);
+            other.start();
+            await("a routed under another mailboxId").atMost(TIMEOUT).until(() -> otherMailbox.size() == 1);
+        }
+        assertEquals(List.of("a"), otherMailbox, "another mailboxId has a default repository of its own");
+        assertEquals(List.of("a"), first);
+        assertEquals(List.of("a"), subjectsOnServer());
+    }
+
+    /** A route {@code pop3} from uri that adds the Subject of each Exchange to seen. */
+    private static void recordSubjects(CamelContext camel, String uri, List<String> seen) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("pop3").process(e -> seen.add(e.getIn().getHeader("Subject", String.class)));
+            }
+        });
+    }
+
+    @Test
     void apopAgainstAServerWithoutTimestampFallsBackToUserPassOrFails() throws Exception {
         // GreenMail 2.1.8 greets without an APOP timestamp
         deliverSubjects("m");
@@ -266,6 +366,7 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
 
     @Test
     void idempotentRepositoryRecordsUserHostPortUidSizeAndDeletesWhatWasRoutedBefore() throws Exception {
+        useTheDefaultMailboxId();
         deliverSubjects("known", "new");
         Map<Integer, String> uids = uidsOnServer();
         Map<Integer, Long> sizes = sizesOnServer();
@@ -293,6 +394,7 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
 
     @Test
     void aClaimWithoutSuccessIsLeftToTheConsumerThatHoldsIt() throws Exception {
+        useTheDefaultMailboxId();
         deliverSubjects("claimed", "free");
         Map<Integer, String> uids = uidsOnServer();
         Map<Integer, Long> sizes = sizesOnServer();

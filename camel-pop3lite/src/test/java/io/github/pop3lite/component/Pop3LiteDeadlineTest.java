@@ -59,7 +59,7 @@ class Pop3LiteDeadlineTest extends CamelTestSupport {
         context.getRegistry().bind("polls", polls);
         String uri = "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&pipelining=announced" + "&password=" + PASSWORD
                      + "&initialDelay=0&delay=100&repeatCount=" + pollCount + "&pollStrategy=#polls&readTimeout="
-                     + READ_TIMEOUT_MS + "&minDataRate=" + MIN_DATA_RATE + (options.isEmpty() ? "" : "&" + options);
+                     + READ_TIMEOUT_MS + "&minDataRate=" + MIN_DATA_RATE + "&mailboxId=" + TestMailboxes.fresh(USER) + (options.isEmpty() ? "" : "&" + options);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

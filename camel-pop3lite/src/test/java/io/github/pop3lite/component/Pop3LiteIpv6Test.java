@@ -34,6 +34,7 @@ class Pop3LiteIpv6Test extends GreenMailTestSupport {
 
     @Test
     void bracketedIpv6LiteralConnectsAndScopesTheIdempotentKey() throws Exception {
+        useTheDefaultMailboxId();
         deliverSubjects("over IPv6");
         String uid = uidsOnServer().get(1);
         long size = sizesOnServer().get(1);

@@ -85,7 +85,8 @@ class Pop3LiteLoginPolicyTest extends CamelTestSupport {
         context.getRegistry().bind("polls", polls);
         context.getRegistry().bind("tokens", (AccessTokenProvider) user -> TOKEN);
         String uri = "pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&initialDelay=0&delay=100"
-                     + "&readTimeout=5000&pipelining=announced&pollStrategy=#polls&" + options;
+                     + "&readTimeout=5000&pipelining=announced&pollStrategy=#polls&mailboxId=" + TestMailboxes.fresh(USER)
+                     + "&" + options;
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -53,7 +53,7 @@ class Pop3LitePipeliningProbeTest extends CamelTestSupport {
         context.getRegistry().bind("polls", polls);
         String uri = "pop3lite:127.0.0.1:" + server.port() + "?username=" + USER + "&password=" + PASSWORD
                      + "&initialDelay=0&delay=100&repeatCount=" + sessions.length + "&pollStrategy=#polls"
-                     + "&readTimeout=" + readTimeout;
+                     + "&readTimeout=" + readTimeout + "&mailboxId=" + TestMailboxes.fresh(USER);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

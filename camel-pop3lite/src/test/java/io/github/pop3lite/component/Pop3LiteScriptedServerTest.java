@@ -76,7 +76,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
 
     private String uri(int port, int polls, String options) {
         return "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&password=" + PASSWORD
-               + "&initialDelay=0&delay=100&repeatCount=" + polls + "&pollStrategy=#polls"
+               + "&initialDelay=0&delay=100&repeatCount=" + polls + "&pollStrategy=#polls&mailboxId=" + TestMailboxes.fresh(USER)
                + (options.contains("readTimeout=") ? "" : "&readTimeout=5000")
                // these dialogues are one command at a time; Pop3LitePipeliningProbeTest has those of pipelining=auto
                + (options.contains("pipelining=") ? "" : "&pipelining=announced")
@@ -451,7 +451,8 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
         assertEquals(1, routed.size(), "delivered once");
         assertNull(routed.get(0).getIn().getHeader(Pop3LiteConstants.UID));
-        assertEquals(USER + "@127.0.0.1:" + server.port() + "/ " + size + " sha256:"
+        String mailboxId = ((Pop3LiteEndpoint) context.getRoute("pop3").getEndpoint()).getConfiguration().mailboxId();
+        assertEquals(mailboxId + "/ " + size + " sha256:"
                      + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                              .digest(text.getBytes(StandardCharsets.ISO_8859_1))),
                 routed.get(0).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY));

@@ -17,6 +17,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.github.pop3lite.component.TestMailboxes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.Exchange;
@@ -171,6 +172,7 @@ class DocSnippetsTest {
         // a route that leaves the login to component properties gets alice's
         options.putIfAbsent("username", USER);
         options.putIfAbsent("password", "RAW(" + PASSWORD + ")");
+        options.putIfAbsent("mailboxId", TestMailboxes.fresh(USER));
         return "pop3lite:127.0.0.1:" + port + "?" + URISupport.createQueryString(options);
     }
 

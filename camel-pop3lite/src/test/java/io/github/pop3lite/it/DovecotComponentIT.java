@@ -45,7 +45,7 @@ class DovecotComponentIT extends DovecotTestSupport {
             @Override
             public void configure() {
                 from("pop3lite:" + dovecot.host() + ":" + port + "?username=bob&password=RAW(" + dovecot.password("bob") + ")"
-                     + "&initialDelay=0&delay=200&" + options)
+                     + "&initialDelay=0&delay=200&mailboxId=" + mailboxId + "&" + options)
                         .routeId("drain")
                         .process(e -> routed.add(e.getMessage().getHeader("Subject", String.class) + "|"
                                                  + e.getMessage().getHeader(Pop3LiteConstants.UID, String.class) + "|"

@@ -14,6 +14,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.pop3lite.client.AccessTokenProvider;
 import io.github.pop3lite.component.PollRecorder;
+import io.github.pop3lite.component.TestMailboxes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -45,6 +46,8 @@ class DovecotSaslIT {
 
     private final List<String> routed = new CopyOnWriteArrayList<>();
     private final PollRecorder polls = new PollRecorder();
+    /** The emptied maildrop is a new mailbox for the consumer, whose default repository outlives a test. */
+    private String mailboxId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -85,6 +88,7 @@ class DovecotSaslIT {
     @BeforeEach
     void emptyMaildrop() throws Exception {
         dovecot.clear(USER);
+        mailboxId = TestMailboxes.fresh(USER);
     }
 
     private CamelContext consume(String options) throws Exception {
@@ -96,7 +100,7 @@ class DovecotSaslIT {
             @Override
             public void configure() {
                 from("pop3lite:" + dovecot.host() + ":" + dovecot.pop3Port() + "?username=" + USER
-                     + "&initialDelay=0&delay=200&pollStrategy=#polls&" + options)
+                     + "&initialDelay=0&delay=200&pollStrategy=#polls&mailboxId=" + mailboxId + "&" + options)
                         .process(e -> routed.add(e.getMessage().getHeader("Subject", String.class)));
             }
         });

@@ -1,5 +1,6 @@
 package io.github.pop3lite.it;
 
+import io.github.pop3lite.component.TestMailboxes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class DovecotTestSupport {
 
     static Dovecot dovecot;
+    /** The emptied maildrop is a new mailbox for the consumer, whose default repository outlives a test. */
+    String mailboxId;
 
     /** The user whose maildrop the tests of the class use. */
     abstract String user();
@@ -28,5 +31,6 @@ abstract class DovecotTestSupport {
     @BeforeEach
     void emptyMaildrop() throws Exception {
         dovecot.clear(user());
+        mailboxId = TestMailboxes.fresh(user());
     }
 }

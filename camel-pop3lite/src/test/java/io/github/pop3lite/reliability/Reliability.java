@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.pop3lite.component.TestMailboxes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -34,6 +35,7 @@ final class Reliability {
         query.put("initialDelay", "0");
         query.put("delay", Long.toString(delay));
         query.put("readTimeout", "5000");
+        query.put("mailboxId", TestMailboxes.fresh(MaildropServer.USER));
         for (String option : options) {
             int eq = option.indexOf('=');
             query.put(option.substring(0, eq), option.substring(eq + 1));

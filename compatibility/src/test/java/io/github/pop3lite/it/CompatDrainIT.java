@@ -13,6 +13,7 @@ import java.util.Map;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.github.pop3lite.component.TestMailboxes;
 import jakarta.mail.Flags;
 import org.junit.jupiter.api.Test;
 
@@ -104,8 +105,9 @@ class CompatDrainIT extends DovecotTestSupport {
         await().atMost(TIMEOUT).until(() -> app.idlePolls.get() >= idle + 2);
     }
 
-    private static CompatApplication dovecotApp(String options) throws Exception {
-        return new CompatApplication(dovecot.host(), dovecot.pop3Port(), options, Map.of(
+    /** The emptied maildrop is a new mailbox: its own mailboxId, since the default repository outlives an application. */
+    private CompatApplication dovecotApp(String options) throws Exception {
+        return new CompatApplication(dovecot.host(), dovecot.pop3Port(), options + "&mailboxId=" + mailboxId, Map.of(
                 "camel.component.pop3lite.username", "bob",
                 "camel.component.pop3lite.password", dovecot.password("bob"),
                 "camel.component.pop3lite.readTimeout", "20000"));
@@ -121,6 +123,8 @@ class CompatDrainIT extends DovecotTestSupport {
     /** A GreenMail POP3 server on 127.0.0.1 with the maildrop of alice. */
     private static final class GreenMailBox implements AutoCloseable {
         private final GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3));
+        /** A new server is a new mailbox, even on the port of an earlier one (see {@link TestMailboxes}). */
+        private final String mailboxId = TestMailboxes.fresh("alice");
 
         GreenMailBox() {
             greenMail.start();
@@ -128,7 +132,7 @@ class CompatDrainIT extends DovecotTestSupport {
         }
 
         CompatApplication app(String options) throws Exception {
-            return new CompatApplication("127.0.0.1", greenMail.getPop3().getPort(), options, Map.of(
+            return new CompatApplication("127.0.0.1", greenMail.getPop3().getPort(), options + "&mailboxId=" + mailboxId, Map.of(
                     "camel.component.pop3lite.username", "alice",
                     "camel.component.pop3lite.password", "s3cret"));
         }
