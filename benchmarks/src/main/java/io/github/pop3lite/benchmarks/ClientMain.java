@@ -40,9 +40,11 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
  * Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
  * keeps in a log file.
  *
- * <p>Arguments, as key=value: client (pop3lite, camel-mail, raw), host, port, user, password, expect (messages),
- * window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}), truststore (a PKCS12 file with the server's
- * certificate: the connection is then implicit TLS).
+ * <p>Arguments, as key=value: client (pop3lite, pop3lite-engine, camel-mail, raw), host, port, user, password,
+ * expect (messages), window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}), truststore (a PKCS12 file
+ * with the server's certificate: the connection is then implicit TLS), take (only the first messages of the
+ * maildrop, after listing all of it: pop3lite's maxMessagesPerPoll, one poll; raw and the engine read LIST and UIDL
+ * whole).
  */
 public final class ClientMain {
 
@@ -61,6 +63,8 @@ public final class ClientMain {
     private final int window;
     private final String options;
     private final String truststore;
+    /** 0 for every message. */
+    private final int take;
 
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong octets = new AtomicLong();
@@ -77,6 +81,7 @@ public final class ClientMain {
         this.window = Integer.parseInt(args.getOrDefault("window", "256"));
         this.options = args.getOrDefault("options", "");
         this.truststore = args.get("truststore");
+        this.take = Integer.parseInt(args.getOrDefault("take", "0"));
     }
 
     public static void main(String[] argv) throws Exception {
@@ -153,13 +158,16 @@ public final class ClientMain {
     private void prepare() throws Exception {
         count.set(0);
         octets.set(0);
-        if ("raw".equals(client)) {
+        if ("raw".equals(client) || "pop3lite-engine".equals(client)) {
             return;
         }
         String uri = switch (client) {
-            // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit
+            // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit.
+            // With take, one poll of the first messages, and no second poll before the harness stops the route.
             case "pop3lite" -> "pop3lite:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                               + "&delete=true&initialDelay=0&delay=10&greedy=true";
+                               + "&delete=true&initialDelay=0"
+                               + (take > 0 ? "&maxMessagesPerPoll=" + take + "&greedy=false&delay=3600000"
+                                  : "&delay=10&greedy=true");
             // camel-mail's defaults already fetch everything (maxMessagesPerPoll=0, fetchSize=-1); closeFolder=true
             // (default) closes the POP3 folder after each poll, which is when Angus sends the DELEs and QUIT
             case "camel-mail" -> "pop3://" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
@@ -223,11 +231,14 @@ public final class ClientMain {
     }
 
     private void go() throws Exception {
-        if ("raw".equals(client)) {
+        if ("raw".equals(client) || "pop3lite-engine".equals(client)) {
             Thread session = new Thread(() -> {
                 try {
-                    RawPop3Client.Result result = new RawPop3Client(host, port, window,
-                            truststore == null ? null : sslContext(truststore).getSocketFactory()).drain(user, password);
+                    RawPop3Client.Result result = "raw".equals(client)
+                            ? new RawPop3Client(host, port, window,
+                                    truststore == null ? null : sslContext(truststore).getSocketFactory(), take)
+                                    .drain(user, password)
+                            : EngineDrain.drain(host, port, user, password, take);
                     count.set(result.messages());
                     octets.set(result.octets());
                     say("ROUTED " + result.messages() + " " + result.octets());

@@ -48,7 +48,7 @@ final class Measurement {
     }
 
     double messagesPerSecond() {
-        return workload.count() / medianSeconds();
+        return workload.take() / medianSeconds();
     }
 
     double mibPerSecond() {
