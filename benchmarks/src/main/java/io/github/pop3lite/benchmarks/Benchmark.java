@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 
 /**
  * The benchmark harness: starts the server, generates the workloads, runs each client in a JVM of its own, and
@@ -198,6 +199,7 @@ public final class Benchmark {
                     Measurement one = measure(a, messages, m.client, m.heap, 1, 0, target.port());
                     if (one.ok()) {
                         m.nanos.add(one.nanos.get(0));
+                        m.firstRuns.addAll(one.firstRuns);
                     } else {
                         m.error = one.error;
                         m.outOfMemory = one.outOfMemory;
@@ -350,6 +352,9 @@ public final class Benchmark {
         private final Workload workload;
         private final int warmup;
         private final ChildJvm child;
+        /** Until the JVM's main method was ready, and its classes loaded and JIT milliseconds then. */
+        private long startNanos;
+        private long[] started;
 
         ClientRuns(Workload workload, String client, String heap, int runs, int warmup, int port) throws Exception {
             this.workload = workload;
@@ -374,9 +379,12 @@ public final class Benchmark {
             }
             Path logFile = work.resolve("logs").resolve(workload.key() + "-" + client + "-" + heap + ".log");
             Files.deleteIfExists(logFile);
+            long spawned = System.nanoTime();
             child = new ChildJvm(heap, logFile, work.resolve("tmp"), args);
             try {
-                child.await("READY", 60_000);
+                String[] ready = child.await("READY", 60_000).split(" ");
+                startNanos = System.nanoTime() - spawned;
+                started = new long[] { Long.parseLong(ready[1]), Long.parseLong(ready[2]) };
             } catch (ChildJvm.ChildFailure e) {
                 failed(e);
             } catch (InterruptedException | RuntimeException e) {
@@ -394,10 +402,15 @@ public final class Benchmark {
                     child.send("RESET");
                     child.await("OK", 60_000);
                 }
-                long nanos = oneRun(child, workload, messages, measurement.client,
+                Run run = oneRun(child, workload, messages, measurement.client,
                         TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
+                long nanos = run.nanos();
                 if (i == 0) {
                     measurement.firstRunNanos = nanos;
+                    measurement.firstRuns.add(new Measurement.FirstRun(startNanos, (int) started[0],
+                            jit(started[1], 0), run.contextNanos(), (int) (run.prepared()[0] - started[0]),
+                            jit(run.prepared()[1], started[1]), nanos, (int) (run.routed()[0] - run.prepared()[0]),
+                            jit(run.routed()[1], run.prepared()[1])));
                 }
                 if (i >= warmup) {
                     measurement.nanos.add(nanos);
@@ -437,15 +450,34 @@ public final class Benchmark {
         }
     }
 
+    /** JIT milliseconds between two readings; -1 when the JVM does not time its JIT. */
+    private static long jit(long now, long before) {
+        return now < 0 || before < 0 ? -1 : now - before;
+    }
+
+    /**
+     * One drain: {@code nanos} is the timed part, the route's start until the maildrop shows it drained;
+     * {@code contextNanos} is the Camel context's start before it; {@code prepared} and {@code routed} are the
+     * client's classes loaded and JIT milliseconds at those two points.
+     */
+    private record Run(long nanos, long contextNanos, long[] prepared, long[] routed) {
+    }
+
+    private static long[] loadState(String[] parts, int from) {
+        return new long[] { Long.parseLong(parts[from]), Long.parseLong(parts[from + 1]) };
+    }
+
     /** One timed drain: from the start of the route until every message was routed and the maildrop is empty. */
-    private long oneRun(ChildJvm child, Workload workload, MessageFiles messages, String client, long timeout)
+    private Run oneRun(ChildJvm child, Workload workload, MessageFiles messages, String client, long timeout)
             throws Exception {
         target.load(messages);
+        long preparing = System.nanoTime();
         child.send("PREPARE");
-        child.await("PREPARED", 120_000);
+        long[] prepared = loadState(child.await("PREPARED", 120_000).split(" "), 0);
         long start = System.nanoTime();
+        long contextNanos = start - preparing;
         child.send("GO");
-        child.await("ROUTED", timeout);
+        long[] routed = loadState(child.await("ROUTED", timeout).split(" "), 2);
         awaitCommitted(workload, start, timeout);
         long elapsed = System.nanoTime() - start;
         child.send("STOP");
@@ -458,13 +490,12 @@ public final class Benchmark {
         // camel-mail hands the route the decoded content only; the others the whole message
         long expected = client.equals("camel-mail") ? messages.bodyBytes : workload.totalBytes();
         if (octets != expected) {
-            if (target instanceof GreenMailServer) {
+            if (!(target instanceof GreenMailServer)) {
                 // GreenMail re-serialises messages: sizes may differ a little
-                return elapsed;
+                throw new ChildJvm.ChildFailure(client + " received " + octets + " octets, expected " + expected);
             }
-            throw new ChildJvm.ChildFailure(client + " received " + octets + " octets, expected " + expected);
         }
-        return elapsed;
+        return new Run(elapsed, contextNanos, prepared, routed);
     }
 
     // ---------------------------------------------------------------------------------------------- the report
@@ -501,81 +532,82 @@ public final class Benchmark {
                 .append("; whole run took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
                 .append(" s\n\n");
 
-        s.append("| workload | client | -Xmx | runs | median s (min–max) | first run s (cold JVM) | msg/s | MiB/s |"
-                 + " peak heap MiB | max heap after GC MiB | peak RSS MiB | notes |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Workload w : Workload.all(options.quick, options.latencyMs)) {
-            for (String client : Options.ALL_CLIENTS) {
-                for (Measurement m : measurements) {
-                    if (m.workload.key().equals(w.key())
-                        && (m.client.equals(client) || m.client.startsWith(client + " "))) {
-                        s.append(row(m));
+        // the tables of the workloads; only the first polls were measured when no workload was chosen
+        if (!measurements.isEmpty()) {
+            s.append("| workload | client | -Xmx | runs | median s (min–max) | first run s (cold JVM) | msg/s | MiB/s |"
+                     + " peak heap MiB | max heap after GC MiB | peak RSS MiB | notes |\n");
+            s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (Workload w : Workload.all(options.quick, options.latencyMs)) {
+                for (String client : Options.ALL_CLIENTS) {
+                    for (Measurement m : measurements) {
+                        if (m.workload.key().equals(w.key())
+                            && (m.client.equals(client) || m.client.startsWith(client + " "))) {
+                            s.append(row(m));
+                        }
                     }
                 }
             }
-        }
-        s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | pop3lite ÷ mpop (auto / on) | target (issues 5"
-                 + " and 12) | pop3lite ÷ raw, first runs (cold JVM) |\n|---|---|---|---|---|---|\n");
-        for (Workload w : Workload.all(options.quick, options.latencyMs)) {
-            if (!options.workloads.contains(w.key())) {
-                continue;
-            }
-            Measurement p = find(w, "pop3lite");
-            Measurement raw = find(w, "raw");
-            Measurement cm = find(w, "camel-mail");
-            Measurement mpopAuto = find(w, "mpop --pipelining=auto");
-            Measurement mpopOn = find(w, "mpop --pipelining=on");
-            // the least ratio over raw and over camel-mail each workload must reach; 0 where none is set
-            double minRaw = switch (w.key()) {
-                case "d", "h" -> 0;
-                case "e", "f" -> 0.5;
-                default -> 0.8;
-            };
-            double minCamelMail = w.key().equals("d") || w.key().equals("e") ? 20 : 0;
-            boolean vsMpop = w.key().equals("a") || w.key().equals("e");
-            List<String> targets = new ArrayList<>();
-            if (minRaw > 0) {
-                targets.add("≥ " + minRaw + "× raw" + (w.key().equals("c") ? ", within -Xmx64m" : ""));
-            }
-            if (minCamelMail > 0) {
-                targets.add("≥ " + (int) minCamelMail + "× camel-mail");
-            }
-            if (w.partial()) {
-                targets.add("within -Xmx64m");
-            }
-            if (vsMpop) {
-                targets.add("≥ 1× mpop");
-            }
-            boolean met = true;
-            boolean known = p != null && p.ok();
-            if (known && minRaw > 0) {
-                known = raw != null && raw.ok();
-                met = known && raw.medianSeconds() / p.medianSeconds() >= minRaw
-                      && (!w.key().equals("c") || parseSize(p.heap) <= 64L * 1024 * 1024);
-            }
-            if (known && minCamelMail > 0) {
-                known = cm != null && cm.ok();
-                met &= known && cm.medianSeconds() / p.medianSeconds() >= minCamelMail;
-            }
-            if (known && w.partial()) {
-                met = parseSize(p.heap) <= 64L * 1024 * 1024;
-            }
-            if (known && vsMpop) {
-                for (Measurement mpop : new Measurement[] { mpopAuto, mpopOn }) {
-                    known &= mpop != null && mpop.ok();
-                    met &= known && mpop.medianSeconds() / p.medianSeconds() >= 1;
+            s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | pop3lite ÷ mpop (auto / on) | target (issues 5"
+                     + " and 12) | pop3lite ÷ raw, first runs (cold JVM) |\n|---|---|---|---|---|---|\n");
+            for (Workload w : Workload.all(options.quick, options.latencyMs)) {
+                if (!options.workloads.contains(w.key())) {
+                    continue;
                 }
-            }
-            s.append("| ").append(label(w)).append(" | ").append(ratio(p, raw)).append(" | ").append(ratio(p, cm))
-                    .append(" | ").append(vsMpop ? ratio(p, mpopAuto) + " / " + ratio(p, mpopOn) : "–").append(" | ")
-                    .append("pop3lite ").append(String.join(", ", targets)).append(known ? met ? " — met" : " — not met" : "")
-                    .append(" | ").append(coldRatio(p, raw)).append(" |\n");
-            Measurement engine = find(w, "pop3lite-engine");
-            if (engine != null) {
-                s.append("| ").append(label(w)).append(", the engine alone | ").append(ratio(engine, raw))
-                        .append(" | – | – | within -Xmx64m").append(engine.ok() && parseSize(engine.heap) <= 64L * 1024 * 1024
-                                ? " — met" : engine.ok() ? " — not met" : "")
-                        .append(" | ").append(coldRatio(engine, raw)).append(" |\n");
+                Measurement p = find(w, "pop3lite");
+                Measurement raw = find(w, "raw");
+                Measurement cm = find(w, "camel-mail");
+                Measurement mpopAuto = find(w, "mpop --pipelining=auto");
+                Measurement mpopOn = find(w, "mpop --pipelining=on");
+                // the least ratio over raw and over camel-mail each workload must reach; 0 where none is set
+                double minRaw = switch (w.key()) {
+                    case "d", "h" -> 0;
+                    case "e", "f" -> 0.5;
+                    default -> 0.8;
+                };
+                double minCamelMail = w.key().equals("d") || w.key().equals("e") ? 20 : 0;
+                boolean vsMpop = w.key().equals("a") || w.key().equals("e");
+                List<String> targets = new ArrayList<>();
+                if (minRaw > 0) {
+                    targets.add("≥ " + minRaw + "× raw" + (w.key().equals("c") ? ", within -Xmx64m" : ""));
+                }
+                if (minCamelMail > 0) {
+                    targets.add("≥ " + (int) minCamelMail + "× camel-mail");
+                }
+                if (w.partial()) {
+                    targets.add("within -Xmx64m");
+                }
+                if (vsMpop) {
+                    targets.add("≥ 1× mpop");
+                }
+                boolean met = true;
+                boolean known = p != null && p.ok();
+                if (known && minRaw > 0) {
+                    known = raw != null && raw.ok();
+                    met = known && raw.medianSeconds() / p.medianSeconds() >= minRaw
+                          && (!w.key().equals("c") || parseSize(p.heap) <= 64L * 1024 * 1024);
+                }
+                if (known && minCamelMail > 0) {
+                    known = cm != null && cm.ok();
+                    met &= known && cm.medianSeconds() / p.medianSeconds() >= minCamelMail;
+                }
+                if (known && vsMpop) {
+                    for (Measurement mpop : new Measurement[] { mpopAuto, mpopOn }) {
+                        known &= mpop != null && mpop.ok();
+                        met &= known && mpop.medianSeconds() / p.medianSeconds() >= 1;
+                    }
+                }
+                s.append("| ").append(label(w)).append(" | ").append(ratio(p, raw)).append(" | ").append(ratio(p, cm))
+                        .append(" | ").append(vsMpop ? ratio(p, mpopAuto) + " / " + ratio(p, mpopOn) : "–").append(" | ")
+                        .append("pop3lite ").append(String.join(", ", targets))
+                        // h's only target is the heap, and an OutOfMemoryError is a verdict on it
+                        .append(w.partial() ? heapVerdict(p) : known ? met ? " — met" : " — not met" : "")
+                        .append(" | ").append(coldRatio(p, raw)).append(" |\n");
+                Measurement engine = find(w, "pop3lite-engine");
+                if (engine != null) {
+                    s.append("| ").append(label(w)).append(", the engine alone | ").append(ratio(engine, raw))
+                            .append(" | – | – | within -Xmx64m").append(heapVerdict(engine))
+                            .append(" | ").append(coldRatio(engine, raw)).append(" |\n");
+                }
             }
         }
         if (!cold.isEmpty()) {
@@ -589,9 +621,18 @@ public final class Benchmark {
             if (p != null && p.ok() && raw != null && raw.ok()) {
                 s.append(raw.medianSeconds() / p.medianSeconds() >= 0.5 ? " — met" : " — not met");
             }
-            s.append(" |\n\nEach run of this table is the only drain of a JVM started for it (raw and pop3lite in"
-                     + " turn): the clock runs from the route's start (raw: the connect), after the Camel context"
-                     + " started, as in the other tables.\n");
+            s.append(" |\n\n| client, first poll of a fresh JVM | JVM start until main s | Camel context start s |"
+                     + " first poll s | classes loaded: start / context / poll | JIT ms: start / context / poll |\n"
+                     + "|---|---|---|---|---|---|\n");
+            for (Measurement m : cold.values()) {
+                s.append(phases(m));
+            }
+            s.append("\nEach run of these tables is the only drain of a JVM started for it (raw and pop3lite in"
+                     + " turn). The first poll runs from the route's start (raw: the connect) until the maildrop"
+                     + " shows the drain committed, as in the other tables; the JVM's start (the harness's clock,"
+                     + " from starting the process until the client's main method is ready) and the Camel context's"
+                     + " start (built and started, route not started) come before it and are not in it. Medians over"
+                     + " the JVMs; the classes and the JIT's time are the client JVM's own counters.\n");
         }
         s.append("\nRatios are of throughput (the other's median time ÷ pop3lite's). Times run from the start of the"
                  + " route (raw: the connect) until every message was routed and the server shows an empty maildrop."
@@ -643,7 +684,7 @@ public final class Benchmark {
                 .append(" | ").append(m.heap).append(" | ");
         if (!m.ok()) {
             s.append(m.nanos.size()).append('/').append(m.plannedRuns).append(" | failed | | | | | | | ")
-                    .append(m.outOfMemory ? "OutOfMemoryError" : firstLine(m.error).replace('|', '/'));
+                    .append(failure(m));
             for (String note : m.notes) {
                 s.append("; ").append(note);
             }
@@ -659,6 +700,48 @@ public final class Benchmark {
                 .append(" | ").append(mib(m.peakHeap)).append(" | ").append(mib(m.maxHeapAfterGc))
                 .append(" | ").append(mib(m.peakRss)).append(" | ").append(String.join("; ", m.notes)).append(" |\n");
         return s.toString();
+    }
+
+    /** One row of the first-poll phases: the median of each phase over the client's fresh JVMs. */
+    private static String phases(Measurement m) {
+        List<Measurement.FirstRun> runs = m.firstRuns;
+        if (runs.isEmpty()) {
+            return "| " + m.client + " | " + (m.ok() ? "–" : "failed: " + firstLine(m.error).replace('|', '/'))
+                   + " | | | | |\n";
+        }
+        return "| " + m.client + " | " + seconds(medianOf(runs, Measurement.FirstRun::startNanos)) + " | "
+               + (m.client.equals("raw") ? "–" : seconds(medianOf(runs, Measurement.FirstRun::contextNanos))) + " | "
+               + seconds(medianOf(runs, Measurement.FirstRun::pollNanos)) + " | "
+               + String.format(Locale.ROOT, "%,d / %,d / %,d", medianOf(runs, Measurement.FirstRun::startClasses),
+                       medianOf(runs, Measurement.FirstRun::contextClasses),
+                       medianOf(runs, Measurement.FirstRun::pollClasses))
+               + " | " + medianOf(runs, Measurement.FirstRun::startJitMillis) + " / "
+               + medianOf(runs, Measurement.FirstRun::contextJitMillis) + " / "
+               + medianOf(runs, Measurement.FirstRun::pollJitMillis) + " |\n";
+    }
+
+    private static long medianOf(List<Measurement.FirstRun> runs, ToLongFunction<Measurement.FirstRun> phase) {
+        return Measurement.median(runs.stream().map(phase::applyAsLong).toList());
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+    }
+
+    /** Why a client failed, in a line: an OutOfMemoryError with the heap it had, or the error's first line. */
+    private static String failure(Measurement m) {
+        return m.outOfMemory ? "OutOfMemoryError at -Xmx" + m.heap : firstLine(m.error).replace('|', '/');
+    }
+
+    /** The verdict on "within -Xmx64m" of a client that takes part of h: only a completed run meets it. */
+    private static String heapVerdict(Measurement m) {
+        if (m == null) {
+            return "";
+        }
+        if (m.ok()) {
+            return parseSize(m.heap) <= 64L * 1024 * 1024 ? " — met" : " — not met (-Xmx" + m.heap + ")";
+        }
+        return m.outOfMemory ? " — not met (" + failure(m) + ")" : "";
     }
 
     /** Median (min–max) in seconds, or why there is none. */

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +33,20 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
  * One client in a JVM of its own (started by the harness with the -Xmx under test), driven over stdin/stdout:
  *
  * <pre>
- *   harness -> PREPARE   client builds its Camel context, route not started   -> @@ PREPARED
- *   harness -> GO        the route starts (raw: the session runs)             -> @@ ROUTED count octets  (when all arrived)
+ *   (JVM started)                                                             -> @@ READY uptimeMs classes jitMs
+ *   harness -> PREPARE   client builds its Camel context, route not started   -> @@ PREPARED classes jitMs
+ *   harness -> GO        the route starts (raw: the session runs)             -> @@ ROUTED count octets classes jitMs
+ *                                                                                (when all arrived)
  *   harness -> STOP      after the harness saw the maildrop empty             -> @@ STOPPED count octets
  *   harness -> RESET     forget the memory peaks of warm-up runs              -> @@ OK
  *   harness -> EXIT                                                          -> @@ MEMORY peakHeap maxAfterGc rss maxHeap
  * </pre>
  *
- * Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
+ * {@code classes} is the number of classes this JVM loaded so far, {@code jitMs} the JIT compilers' time so far, and
+ * {@code uptimeMs} how long the JVM had run when its main method was ready: what a fresh JVM's first poll costs
+ * besides the poll's own work (the harness's table of first polls).
+ *
+ * <p>Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
  * keeps in a log file.
  *
  * <p>Arguments, as key=value: client (pop3lite, pop3lite-engine, camel-mail, raw), host, port, user, password,
@@ -96,17 +105,18 @@ public final class ClientMain {
         }
         HeapProbe probe = new HeapProbe();
         ClientMain main = new ClientMain(protocol, args);
-        main.say("READY");
+        main.say("READY " + ManagementFactory.getRuntimeMXBean().getUptime() + " " + loadState());
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = stdin.readLine(); line != null; line = stdin.readLine()) {
             try {
                 switch (line.trim()) {
                     case "PREPARE" -> {
                         main.prepare();
+                        String state = loadState();
                         // the garbage of building a Camel context (a consumer builds one once, not per drain) and
                         // of the previous run is collected now, not in the middle of the timed run
                         System.gc();
-                        main.say("PREPARED");
+                        main.say("PREPARED " + state);
                     }
                     case "GO" -> main.go();
                     case "STOP" -> {
@@ -131,6 +141,17 @@ public final class ClientMain {
         }
         System.exit(0);
     }
+
+    /** Classes loaded and JIT milliseconds so far; the beans are fetched once, before any run, so as not to count. */
+    private static String loadState() {
+        return CLASSES.getTotalLoadedClassCount() + " " + (JIT != null ? JIT.getTotalCompilationTime() : -1);
+    }
+
+    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
+    /** null where the JVM has no JIT or does not time it. */
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean() != null
+            && ManagementFactory.getCompilationMXBean().isCompilationTimeMonitoringSupported()
+            ? ManagementFactory.getCompilationMXBean() : null;
 
     private synchronized void say(String line) {
         protocol.println(PREFIX + line);
@@ -184,7 +205,6 @@ public final class ClientMain {
             uri += "&" + options;
         }
         String endpoint = uri;
-        context = new DefaultCamelContext();
         // large messages go to Camel's spool files, as the pop3lite docs tell users to configure it
         context.getStreamCachingStrategy().setSpoolEnabled(true);
         context.getShutdownStrategy().setTimeout(30);
@@ -202,7 +222,7 @@ public final class ClientMain {
         long n = readFully(exchange.getIn().getBody(), exchange);
         octets.addAndGet(n);
         if (count.incrementAndGet() == expect) {
-            say("ROUTED " + count.get() + " " + octets.get());
+            say("ROUTED " + count.get() + " " + octets.get() + " " + loadState());
         }
     }
 
@@ -241,7 +261,7 @@ public final class ClientMain {
                             : EngineDrain.drain(host, port, user, password, take);
                     count.set(result.messages());
                     octets.set(result.octets());
-                    say("ROUTED " + result.messages() + " " + result.octets());
+                    say("ROUTED " + result.messages() + " " + result.octets() + " " + loadState());
                 } catch (Throwable e) {
                     fail(e);
                 }
