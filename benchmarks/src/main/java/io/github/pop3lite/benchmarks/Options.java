@@ -47,6 +47,7 @@ final class Options {
                                           g: a over implicit TLS (POP3S);
                                           h: 1,000,000 x 2 KiB on a synthetic server, the listing
                                              and the first 10,000 messages                    (default: all)
+                                          '' for none: only the first polls of --cold-runs
               --clients LIST              pop3lite,pop3lite-engine,camel-mail,raw,mpop
                                           (mpop: on a and e only, with --pipelining=auto and on;
                                           pop3lite-engine, the engine without Camel: on h only;

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A POP3 server in the harness's JVM whose maildrop is generated, not stored: message {@code i} is made from a
  * template when it is asked for, so a maildrop of a million messages costs 4 MB (one int per message) instead of a
  * million files. It is for workload h, where Dovecot would spend most of the run creating, indexing and removing
- * files (docs/performance.md has the figures).
+ * files (docs/performance.md, workload h).
  *
  * <p>It speaks what the clients use: USER, PASS, CAPA (announcing PIPELINING, as Dovecot does), STAT, LIST, UIDL,
  * RETR, DELE, NOOP, RSET, QUIT; it reads pipelined commands and flushes its replies when no more commands are
