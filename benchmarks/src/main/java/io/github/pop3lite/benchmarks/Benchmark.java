@@ -532,82 +532,84 @@ public final class Benchmark {
                 .append("; whole run took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
                 .append(" s\n\n");
 
-        // the tables of the workloads; only the first polls were measured when no workload was chosen
+        // with no workload chosen (--workloads ''), the first polls are the whole report
         if (!measurements.isEmpty()) {
             s.append("| workload | client | -Xmx | runs | median s (min–max) | first run s (cold JVM) | msg/s | MiB/s |"
                      + " peak heap MiB | max heap after GC MiB | peak RSS MiB | notes |\n");
             s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-            for (Workload w : Workload.all(options.quick, options.latencyMs)) {
-                for (String client : Options.ALL_CLIENTS) {
-                    for (Measurement m : measurements) {
-                        if (m.workload.key().equals(w.key())
-                            && (m.client.equals(client) || m.client.startsWith(client + " "))) {
-                            s.append(row(m));
-                        }
+        }
+        for (Workload w : Workload.all(options.quick, options.latencyMs)) {
+            for (String client : Options.ALL_CLIENTS) {
+                for (Measurement m : measurements) {
+                    if (m.workload.key().equals(w.key())
+                        && (m.client.equals(client) || m.client.startsWith(client + " "))) {
+                        s.append(row(m));
                     }
                 }
             }
-            s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | pop3lite ÷ mpop (auto / on) | target (issues 5"
-                     + " and 12) | pop3lite ÷ raw, first runs (cold JVM) |\n|---|---|---|---|---|---|\n");
-            for (Workload w : Workload.all(options.quick, options.latencyMs)) {
-                if (!options.workloads.contains(w.key())) {
-                    continue;
+        }
+        if (!measurements.isEmpty()) {
+            s.append("\n| workload | pop3lite ÷ raw | pop3lite ÷ camel-mail | pop3lite ÷ mpop (auto / on) | target"
+                     + " (issues 5 and 12) | pop3lite ÷ raw, first runs (cold JVM) |\n|---|---|---|---|---|---|\n");
+        }
+        for (Workload w : Workload.all(options.quick, options.latencyMs)) {
+            if (!options.workloads.contains(w.key())) {
+                continue;
+            }
+            Measurement p = find(w, "pop3lite");
+            Measurement raw = find(w, "raw");
+            Measurement cm = find(w, "camel-mail");
+            Measurement mpopAuto = find(w, "mpop --pipelining=auto");
+            Measurement mpopOn = find(w, "mpop --pipelining=on");
+            // the least ratio over raw and over camel-mail each workload must reach; 0 where none is set
+            double minRaw = switch (w.key()) {
+                case "d", "h" -> 0;
+                case "e", "f" -> 0.5;
+                default -> 0.8;
+            };
+            double minCamelMail = w.key().equals("d") || w.key().equals("e") ? 20 : 0;
+            boolean vsMpop = w.key().equals("a") || w.key().equals("e");
+            List<String> targets = new ArrayList<>();
+            if (minRaw > 0) {
+                targets.add("≥ " + minRaw + "× raw" + (w.key().equals("c") ? ", within -Xmx64m" : ""));
+            }
+            if (minCamelMail > 0) {
+                targets.add("≥ " + (int) minCamelMail + "× camel-mail");
+            }
+            if (w.partial()) {
+                targets.add("within -Xmx64m");
+            }
+            if (vsMpop) {
+                targets.add("≥ 1× mpop");
+            }
+            boolean met = true;
+            boolean known = p != null && p.ok();
+            if (known && minRaw > 0) {
+                known = raw != null && raw.ok();
+                met = known && raw.medianSeconds() / p.medianSeconds() >= minRaw
+                      && (!w.key().equals("c") || parseSize(p.heap) <= 64L * 1024 * 1024);
+            }
+            if (known && minCamelMail > 0) {
+                known = cm != null && cm.ok();
+                met &= known && cm.medianSeconds() / p.medianSeconds() >= minCamelMail;
+            }
+            if (known && vsMpop) {
+                for (Measurement mpop : new Measurement[] { mpopAuto, mpopOn }) {
+                    known &= mpop != null && mpop.ok();
+                    met &= known && mpop.medianSeconds() / p.medianSeconds() >= 1;
                 }
-                Measurement p = find(w, "pop3lite");
-                Measurement raw = find(w, "raw");
-                Measurement cm = find(w, "camel-mail");
-                Measurement mpopAuto = find(w, "mpop --pipelining=auto");
-                Measurement mpopOn = find(w, "mpop --pipelining=on");
-                // the least ratio over raw and over camel-mail each workload must reach; 0 where none is set
-                double minRaw = switch (w.key()) {
-                    case "d", "h" -> 0;
-                    case "e", "f" -> 0.5;
-                    default -> 0.8;
-                };
-                double minCamelMail = w.key().equals("d") || w.key().equals("e") ? 20 : 0;
-                boolean vsMpop = w.key().equals("a") || w.key().equals("e");
-                List<String> targets = new ArrayList<>();
-                if (minRaw > 0) {
-                    targets.add("≥ " + minRaw + "× raw" + (w.key().equals("c") ? ", within -Xmx64m" : ""));
-                }
-                if (minCamelMail > 0) {
-                    targets.add("≥ " + (int) minCamelMail + "× camel-mail");
-                }
-                if (w.partial()) {
-                    targets.add("within -Xmx64m");
-                }
-                if (vsMpop) {
-                    targets.add("≥ 1× mpop");
-                }
-                boolean met = true;
-                boolean known = p != null && p.ok();
-                if (known && minRaw > 0) {
-                    known = raw != null && raw.ok();
-                    met = known && raw.medianSeconds() / p.medianSeconds() >= minRaw
-                          && (!w.key().equals("c") || parseSize(p.heap) <= 64L * 1024 * 1024);
-                }
-                if (known && minCamelMail > 0) {
-                    known = cm != null && cm.ok();
-                    met &= known && cm.medianSeconds() / p.medianSeconds() >= minCamelMail;
-                }
-                if (known && vsMpop) {
-                    for (Measurement mpop : new Measurement[] { mpopAuto, mpopOn }) {
-                        known &= mpop != null && mpop.ok();
-                        met &= known && mpop.medianSeconds() / p.medianSeconds() >= 1;
-                    }
-                }
-                s.append("| ").append(label(w)).append(" | ").append(ratio(p, raw)).append(" | ").append(ratio(p, cm))
-                        .append(" | ").append(vsMpop ? ratio(p, mpopAuto) + " / " + ratio(p, mpopOn) : "–").append(" | ")
-                        .append("pop3lite ").append(String.join(", ", targets))
-                        // h's only target is the heap, and an OutOfMemoryError is a verdict on it
-                        .append(w.partial() ? heapVerdict(p) : known ? met ? " — met" : " — not met" : "")
-                        .append(" | ").append(coldRatio(p, raw)).append(" |\n");
-                Measurement engine = find(w, "pop3lite-engine");
-                if (engine != null) {
-                    s.append("| ").append(label(w)).append(", the engine alone | ").append(ratio(engine, raw))
-                            .append(" | – | – | within -Xmx64m").append(heapVerdict(engine))
-                            .append(" | ").append(coldRatio(engine, raw)).append(" |\n");
-                }
+            }
+            s.append("| ").append(label(w)).append(" | ").append(ratio(p, raw)).append(" | ").append(ratio(p, cm))
+                    .append(" | ").append(vsMpop ? ratio(p, mpopAuto) + " / " + ratio(p, mpopOn) : "–").append(" | ")
+                    .append("pop3lite ").append(String.join(", ", targets))
+                    // h's only target is the heap, and an OutOfMemoryError is a verdict on it
+                    .append(w.partial() ? heapVerdict(p) : known ? met ? " — met" : " — not met" : "")
+                    .append(" | ").append(coldRatio(p, raw)).append(" |\n");
+            Measurement engine = find(w, "pop3lite-engine");
+            if (engine != null) {
+                s.append("| ").append(label(w)).append(", the engine alone | ").append(ratio(engine, raw))
+                        .append(" | – | – | within -Xmx64m").append(heapVerdict(engine))
+                        .append(" | ").append(coldRatio(engine, raw)).append(" |\n");
             }
         }
         if (!cold.isEmpty()) {
