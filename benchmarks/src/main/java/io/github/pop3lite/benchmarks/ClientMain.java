@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,19 +33,27 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
  * One client in a JVM of its own (started by the harness with the -Xmx under test), driven over stdin/stdout:
  *
  * <pre>
- *   harness -> PREPARE   client builds its Camel context, route not started   -> @@ PREPARED
- *   harness -> GO        the route starts (raw: the session runs)             -> @@ ROUTED count octets  (when all arrived)
+ *   (JVM started)                                                             -> @@ READY uptimeMs classes jitMs
+ *   harness -> PREPARE   client builds its Camel context, route not started   -> @@ PREPARED classes jitMs
+ *   harness -> GO        the route starts (raw: the session runs)             -> @@ ROUTED count octets classes jitMs
+ *                                                                                (when all arrived)
  *   harness -> STOP      after the harness saw the maildrop empty             -> @@ STOPPED count octets
  *   harness -> RESET     forget the memory peaks of warm-up runs              -> @@ OK
  *   harness -> EXIT                                                          -> @@ MEMORY peakHeap maxAfterGc rss maxHeap
  * </pre>
  *
- * Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
+ * {@code classes} is the number of classes this JVM loaded so far, {@code jitMs} the JIT compilers' time so far, and
+ * {@code uptimeMs} how long the JVM had run when its main method was ready: what a fresh JVM's first poll costs
+ * besides the poll's own work (the harness's table of first polls).
+ *
+ * <p>Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
  * keeps in a log file.
  *
- * <p>Arguments, as key=value: client (pop3lite, camel-mail, raw), host, port, user, password, expect (messages),
- * window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}), truststore (a PKCS12 file with the server's
- * certificate: the connection is then implicit TLS).
+ * <p>Arguments, as key=value: client (pop3lite, pop3lite-engine, camel-mail, raw), host, port, user, password,
+ * expect (messages), window (raw), options (extra endpoint options, e.g. {@code a=1&b=2}), truststore (a PKCS12 file
+ * with the server's certificate: the connection is then implicit TLS), take (only the first messages of the
+ * maildrop, after listing all of it: pop3lite's maxMessagesPerPoll, one poll; raw and the engine read LIST and UIDL
+ * whole).
  */
 public final class ClientMain {
 
@@ -61,6 +72,8 @@ public final class ClientMain {
     private final int window;
     private final String options;
     private final String truststore;
+    /** 0 for every message. */
+    private final int take;
 
     private final AtomicInteger count = new AtomicInteger();
     private int runs;
@@ -78,6 +91,7 @@ public final class ClientMain {
         this.window = Integer.parseInt(args.getOrDefault("window", "256"));
         this.options = args.getOrDefault("options", "");
         this.truststore = args.get("truststore");
+        this.take = Integer.parseInt(args.getOrDefault("take", "0"));
     }
 
     public static void main(String[] argv) throws Exception {
@@ -92,17 +106,18 @@ public final class ClientMain {
         }
         HeapProbe probe = new HeapProbe();
         ClientMain main = new ClientMain(protocol, args);
-        main.say("READY");
+        main.say("READY " + ManagementFactory.getRuntimeMXBean().getUptime() + " " + loadState());
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = stdin.readLine(); line != null; line = stdin.readLine()) {
             try {
                 switch (line.trim()) {
                     case "PREPARE" -> {
                         main.prepare();
+                        String state = loadState();
                         // the garbage of building a Camel context (a consumer builds one once, not per drain) and
                         // of the previous run is collected now, not in the middle of the timed run
                         System.gc();
-                        main.say("PREPARED");
+                        main.say("PREPARED " + state);
                     }
                     case "GO" -> main.go();
                     case "STOP" -> {
@@ -127,6 +142,17 @@ public final class ClientMain {
         }
         System.exit(0);
     }
+
+    /** Classes loaded and JIT milliseconds so far; the beans are fetched once, before any run, so as not to count. */
+    private static String loadState() {
+        return CLASSES.getTotalLoadedClassCount() + " " + (JIT != null ? JIT.getTotalCompilationTime() : -1);
+    }
+
+    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
+    /** null where the JVM has no JIT or does not time it. */
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean() != null
+            && ManagementFactory.getCompilationMXBean().isCompilationTimeMonitoringSupported()
+            ? ManagementFactory.getCompilationMXBean() : null;
 
     private synchronized void say(String line) {
         protocol.println(PREFIX + line);
@@ -154,16 +180,19 @@ public final class ClientMain {
     private void prepare() throws Exception {
         count.set(0);
         octets.set(0);
-        if ("raw".equals(client)) {
+        if ("raw".equals(client) || "pop3lite-engine".equals(client)) {
             return;
         }
         String uri = switch (client) {
-            // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit
-            // each run drains a reloaded maildrop, which may number its messages as the last one did (Dovecot's
+            // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit.
+            // With take, one poll of the first messages, and no second poll before the harness stops the route.
+            // Each run drains a reloaded maildrop, which may number its messages as the last one did (Dovecot's
             // index is removed), so it is a mailbox of its own: the keys the JVM's default repository may still
             // hold from the previous run, if it stopped before a poll saw the maildrop empty, do not apply to it
             case "pop3lite" -> "pop3lite:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                               + "&delete=true&initialDelay=0&delay=10&greedy=true&mailboxId=" + user + "@run-" + ++runs;
+                               + "&delete=true&initialDelay=0&mailboxId=" + user + "@run-" + ++runs
+                               + (take > 0 ? "&maxMessagesPerPoll=" + take + "&greedy=false&delay=3600000"
+                                  : "&delay=10&greedy=true");
             // camel-mail's defaults already fetch everything (maxMessagesPerPoll=0, fetchSize=-1); closeFolder=true
             // (default) closes the POP3 folder after each poll, which is when Angus sends the DELEs and QUIT
             case "camel-mail" -> "pop3://" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
@@ -180,7 +209,6 @@ public final class ClientMain {
             uri += "&" + options;
         }
         String endpoint = uri;
-        context = new DefaultCamelContext();
         // large messages go to Camel's spool files, as the pop3lite docs tell users to configure it
         context.getStreamCachingStrategy().setSpoolEnabled(true);
         context.getShutdownStrategy().setTimeout(30);
@@ -198,7 +226,7 @@ public final class ClientMain {
         long n = readFully(exchange.getIn().getBody(), exchange);
         octets.addAndGet(n);
         if (count.incrementAndGet() == expect) {
-            say("ROUTED " + count.get() + " " + octets.get());
+            say("ROUTED " + count.get() + " " + octets.get() + " " + loadState());
         }
     }
 
@@ -227,14 +255,17 @@ public final class ClientMain {
     }
 
     private void go() throws Exception {
-        if ("raw".equals(client)) {
+        if ("raw".equals(client) || "pop3lite-engine".equals(client)) {
             Thread session = new Thread(() -> {
                 try {
-                    RawPop3Client.Result result = new RawPop3Client(host, port, window,
-                            truststore == null ? null : sslContext(truststore).getSocketFactory()).drain(user, password);
+                    RawPop3Client.Result result = "raw".equals(client)
+                            ? new RawPop3Client(host, port, window,
+                                    truststore == null ? null : sslContext(truststore).getSocketFactory(), take)
+                                    .drain(user, password)
+                            : EngineDrain.drain(host, port, user, password, take);
                     count.set(result.messages());
                     octets.set(result.octets());
-                    say("ROUTED " + result.messages() + " " + result.octets());
+                    say("ROUTED " + result.messages() + " " + result.octets() + " " + loadState());
                 } catch (Throwable e) {
                     fail(e);
                 }

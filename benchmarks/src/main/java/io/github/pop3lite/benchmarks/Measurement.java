@@ -21,6 +21,20 @@ final class Measurement {
     long maxHeapAfterGc = -1;
     long peakRss = -1;
     final List<String> notes = new ArrayList<>();
+    /** Where the first run of each of the client's JVMs went: one JVM here, --cold-runs JVMs in the cold table. */
+    final List<FirstRun> firstRuns = new ArrayList<>();
+
+    /**
+     * A fresh JVM's first run, phase by phase, with the classes it loaded and the JIT's time in each (-1 when the
+     * JVM does not time its JIT).
+     *
+     * @param startNanos   from starting the process until its main method was ready (the harness's clock)
+     * @param contextNanos building and starting the Camel context, route not started (nothing for raw and the engine)
+     * @param pollNanos    the timed run: the route's start (raw: the connect) until the maildrop shows it drained
+     */
+    record FirstRun(long startNanos, int startClasses, long startJitMillis, long contextNanos, int contextClasses,
+                    long contextJitMillis, long pollNanos, int pollClasses, long pollJitMillis) {
+    }
 
     Measurement(Workload workload, String client, String heap, int plannedRuns) {
         this.workload = workload;
@@ -48,7 +62,7 @@ final class Measurement {
     }
 
     double messagesPerSecond() {
-        return workload.count() / medianSeconds();
+        return workload.take() / medianSeconds();
     }
 
     double mibPerSecond() {

@@ -9,13 +9,14 @@ import java.util.Locale;
 /** The harness's command line. */
 final class Options {
 
-    static final List<String> ALL_CLIENTS = List.of("pop3lite", "camel-mail", "raw", "mpop");
+    static final List<String> ALL_CLIENTS = List.of("pop3lite", "pop3lite-engine", "camel-mail", "raw", "mpop");
 
     List<String> workloads = Workload.KEYS;
     List<String> clients = ALL_CLIENTS;
     int runs = 5;
     int warmup = 10;
     int camelMailSlowRuns = 1;
+    int coldRuns = 5;
     String heapPop3lite = "64m";
     String heapRaw = "64m";
     String heapCamelMail = "256m";
@@ -38,18 +39,25 @@ final class Options {
             Drains a POP3 maildrop with the pop3lite consumer, the camel-mail pop3 consumer and a raw pipelined
             socket client, each in a JVM of its own, and prints a markdown table of medians.
 
-              --workloads a,b,...,g       a: 2,000 x 2 KiB; b: 200 x 100 KiB; c: 1 x 200 MiB;
+              --workloads a,b,...,h       a: 2,000 x 2 KiB; b: 200 x 100 KiB; c: 1 x 200 MiB;
                                           d: a through a proxy adding --latency-ms each way;
                                           e: d with PIPELINING removed from CAPA;
                                           f: a through a proxy that writes each reply in two pieces
                                              with Nagle on, PIPELINING removed from CAPA;
-                                          g: a over implicit TLS (POP3S)                      (default: all)
-              --clients LIST              pop3lite,camel-mail,raw,mpop (mpop: on a and e only,
-                                          with --pipelining=auto and on)                      (default: all)
+                                          g: a over implicit TLS (POP3S);
+                                          h: 1,000,000 x 2 KiB on a synthetic server, the listing
+                                             and the first 10,000 messages                    (default: all)
+                                          '' for none: only the first polls of --cold-runs
+              --clients LIST              pop3lite,pop3lite-engine,camel-mail,raw,mpop
+                                          (mpop: on a and e only, with --pipelining=auto and on;
+                                          pop3lite-engine, the engine without Camel: on h only;
+                                          camel-mail: not on g and h)                         (default: all)
               --runs N                    measured runs of each client on each workload       (default: 5)
               --warmup N                  unmeasured runs first, in the same JVM              (default: 10)
                                           (camel-mail: on a and b only)
               --camel-mail-slow-runs N    runs of camel-mail on c to f, which take minutes    (default: 1)
+              --cold-runs N               fresh JVMs of raw and pop3lite, in turn, each draining a once:
+                                          the first poll of a fresh JVM; 0 for none           (default: 5)
               --heap-pop3lite SIZE        -Xmx of the pop3lite JVM, every workload            (default: 64m)
               --heap-raw SIZE             -Xmx of the raw client's JVM                        (default: 64m)
               --heap-camel-mail SIZE      -Xmx of camel-mail's JVM on a, b and d              (default: 256m)
@@ -99,6 +107,7 @@ final class Options {
                 case "--runs" -> o.runs = positive(arg, value);
                 case "--warmup" -> o.warmup = Integer.parseInt(value);
                 case "--camel-mail-slow-runs" -> o.camelMailSlowRuns = positive(arg, value);
+                case "--cold-runs" -> o.coldRuns = Integer.parseInt(value);
                 case "--heap-pop3lite" -> o.heapPop3lite = value;
                 case "--heap-raw" -> o.heapRaw = value;
                 case "--heap-camel-mail" -> o.heapCamelMail = value;

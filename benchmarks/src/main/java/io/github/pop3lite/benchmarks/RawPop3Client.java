@@ -12,7 +12,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The physical limit: a POP3 client that does nothing but move bytes. It logs in with USER/PASS, asks STAT, then
- * pipelines {@code RETR i} and {@code DELE i} for every message with up to {@code window} messages in flight,
+ * pipelines {@code RETR i} and {@code DELE i} for every message (or, with {@code take}, reads LIST and UIDL to
+ * their ends and takes the first {@code take} messages) with up to {@code window} messages in flight,
  * counts the octets of each message (after dot-unstuffing, without the terminating line), and ends with QUIT.
  * Single-threaded, blocking, one 64 KiB receive buffer; nothing is parsed beyond the line structure.
  */
@@ -27,6 +28,8 @@ final class RawPop3Client {
     private final int window;
     /** For implicit TLS; {@code null} for plain TCP. */
     private final SSLSocketFactory tls;
+    /** 0 for every message. */
+    private final int take;
 
     private Socket socket;
     private InputStream in;
@@ -36,14 +39,15 @@ final class RawPop3Client {
     private int lim;
 
     RawPop3Client(String host, int port, int window) {
-        this(host, port, window, null);
+        this(host, port, window, null, 0);
     }
 
-    RawPop3Client(String host, int port, int window, SSLSocketFactory tls) {
+    RawPop3Client(String host, int port, int window, SSLSocketFactory tls, int take) {
         this.host = host;
         this.port = port;
         this.window = Math.max(1, window);
         this.tls = tls;
+        this.take = take;
     }
 
     Result drain(String user, String password) throws IOException {
@@ -67,6 +71,15 @@ final class RawPop3Client {
             command("STAT");
             String stat = expectOk(statusLine(), "STAT");
             int count = Integer.parseInt(stat.split(" ")[1]);
+            if (take > 0) {
+                // what a consumer that plans its poll must read first: the listing of the whole maildrop
+                for (String listing : new String[] { "LIST", "UIDL" }) {
+                    command(listing);
+                    expectOk(statusLine(), listing);
+                    multiLineOctets();
+                }
+                count = Math.min(count, take);
+            }
 
             long octets = 0;
             int sent = 0;

@@ -163,6 +163,39 @@ class HarnessPartsTest {
     }
 
     @Test
+    void syntheticServerServesTheFirstMessagesToRawAndTheEngineAndCommitsAtQuit() throws Exception {
+        try (SyntheticPop3Server server = new SyntheticPop3Server(1_000, 2048)) {
+            server.load(null);
+            assertEquals(2048, server.message(1).length);
+            String first = new String(server.message(1), StandardCharsets.US_ASCII);
+            assertTrue(first.contains("Message-ID: <synthetic-0000001@pop3lite.example>"), first);
+            assertTrue(first.endsWith("\r\n"));
+            for (String line : first.split("\r\n")) {
+                assertFalse(line.startsWith("."), "line starts with a dot");
+            }
+
+            RawPop3Client.Result raw = new RawPop3Client(server.host(), server.port(), 16, null, 30)
+                    .drain(server.user(), server.password());
+            assertEquals(30, raw.messages());
+            assertEquals(30 * 2048L, raw.octets());
+            assertEquals(970, server.count());
+
+            RawPop3Client.Result engine = EngineDrain.drain(server.host(), server.port(), server.user(),
+                    server.password(), 20);
+            assertEquals(20, engine.messages());
+            assertEquals(20 * 2048L, engine.octets());
+            assertEquals(950, server.count());
+
+            // the rest, numbered from 1 again after each QUIT, drains whole
+            assertFalse(server.isEmpty());
+            RawPop3Client.Result rest = new RawPop3Client(server.host(), server.port(), 64)
+                    .drain(server.user(), server.password());
+            assertEquals(950, rest.messages());
+            assertTrue(server.isEmpty());
+        }
+    }
+
+    @Test
     void optionsAndHelpers() {
         Options o = Options.parse(new String[] { "--workloads", "b,a", "--clients=raw,pop3lite", "--runs", "1",
                 "--quick" });
@@ -181,6 +214,15 @@ class HarnessPartsTest {
         assertEquals(2_000, Workload.all(false, 10).get(0).count());
         assertEquals(200L * 1024 * 1024, Workload.all(false, 10).get(2).totalBytes());
         assertEquals(Workload.KEYS, Workload.all(false, 10).stream().map(Workload::key).toList());
+        Workload h = Workload.all(false, 10).get(7);
+        assertEquals(1_000_000, h.count());
+        assertEquals(10_000, h.take());
+        assertTrue(h.partial());
+        assertEquals(10_000 * 2048L, h.totalBytes());
+        // only the first polls, no workload
+        Options cold = Options.parse(new String[] { "--workloads", "", "--cold-runs", "3" });
+        assertEquals(List.of(), cold.workloads);
+        assertEquals(3, cold.coldRuns);
     }
 
     @Test
