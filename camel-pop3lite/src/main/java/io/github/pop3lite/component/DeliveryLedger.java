@@ -1,11 +1,8 @@
 package io.github.pop3lite.component;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,12 +98,7 @@ final class DeliveryLedger {
      * @param before the {@link #keys()} taken before the listing
      */
     List<Step> plan(List<Listed> listing, Set<String> before, int max) {
-        Set<String> listed = new HashSet<>();
-        Map<String, Integer> perPart = new HashMap<>();
-        for (Listed message : listing) {
-            listed.add(message.part());
-            perPart.merge(message.part(), 1, Integer::sum);
-        }
+        ListedParts listed = new ListedParts(listing);
         forget(before, listed);
         // UIDL and size of the messages that were told apart by content: their keys carry a digest
         Set<String> byContent = new HashSet<>();
@@ -116,23 +108,26 @@ final class DeliveryLedger {
                 byContent.add(part(rest));
             }
         }
-        Set<String> seen = new HashSet<>();
-        List<Step> deletions = new ArrayList<>();
-        List<Step> fresh = new ArrayList<>();
-        List<Step> retried = new ArrayList<>();
-        for (Listed message : listing) {
-            Step step = plan(message, perPart.get(message.part()) == 1, seen.add(message.part()), byContent);
+        listed.endLookups();
+        // under maxMessagesPerPoll only the first max of the messages to route or fetch are kept
+        Plan deletions = new Plan(listing, prefix, 0);
+        Plan fresh = new Plan(listing, prefix, max);
+        Plan retried = new Plan(listing, prefix, max);
+        for (int i = 0; i < listing.size(); i++) {
+            Listed message = listing.get(i);
+            Step step = plan(message, listed.unique(i), listed.first(i), byContent);
             switch (step.action()) {
-                case DELETE -> deletions.add(step);
+                case DELETE -> deletions.append(i, step);
                 case SKIP -> {
                 }
-                default -> (failed.contains(message.part()) ? retried : fresh).add(step);
+                default -> (failed.contains(message.part()) ? retried : fresh).append(i, step);
             }
         }
-        fresh.addAll(retried);
-        List<Step> steps = new ArrayList<>(deletions);
-        steps.addAll(max > 0 && fresh.size() > max ? fresh.subList(0, max) : fresh);
-        return steps;
+        fresh.appendAll(retried);
+        Plan steps = new Plan(listing, prefix, 0);
+        steps.appendAll(deletions);
+        steps.appendAll(fresh);
+        return steps.detached();
     }
 
     /**
@@ -207,14 +202,14 @@ final class DeliveryLedger {
         known.remove(key);
     }
 
-    private void forget(Set<String> before, Set<String> listed) {
+    private void forget(Set<String> before, ListedParts listed) {
         for (String key : before) {
             if (key.startsWith(prefix) && !listed.contains(part(key.substring(prefix.length())))) {
                 repository.remove(key);
                 known.remove(key);
             }
         }
-        failed.retainAll(listed);
+        failed.removeIf(part -> !listed.contains(part));
     }
 
     /** The UIDL and size a key was made of: what the listing must show for the key to be kept. */
