@@ -66,6 +66,12 @@ final class DeliveryLedger {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** Listing parts whose route or download failed: they yield their place under maxMessagesPerPoll. */
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
+    /**
+     * The highest message number whose download, in the latest poll, showed it routed or claimed before. Those up
+     * to it yield their place under maxMessagesPerPoll at the next poll, so that messages told apart only by
+     * content (or claimed by a process that died) cannot take every place, poll after poll.
+     */
+    private volatile int skippedThrough;
 
     DeliveryLedger(IdempotentRepository repository, String mailboxId, boolean delete) {
         this.repository = repository;
@@ -96,7 +102,8 @@ final class DeliveryLedger {
 
     /**
      * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
-     * up to max (0: no limit) messages to route or fetch, those that failed before behind the others.
+     * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
+     * behind the others, and behind them the downloads up to the last one the previous poll found routed.
      *
      * @param before the {@link #keys()} taken before the listing
      */
@@ -120,16 +127,26 @@ final class DeliveryLedger {
         List<Step> deletions = new ArrayList<>();
         List<Step> fresh = new ArrayList<>();
         List<Step> retried = new ArrayList<>();
+        List<Step> passed = new ArrayList<>();
+        int skipped = skippedThrough;
+        skippedThrough = 0;
         for (Listed message : listing) {
             Step step = plan(message, perPart.get(message.part()) == 1, seen.add(message.part()), byContent);
             switch (step.action()) {
                 case DELETE -> deletions.add(step);
                 case SKIP -> {
                 }
-                default -> (failed.contains(message.part()) ? retried : fresh).add(step);
+                default -> {
+                    if (failed.contains(message.part())) {
+                        retried.add(step);
+                    } else {
+                        (step.action() == Action.FETCH && message.number() <= skipped ? passed : fresh).add(step);
+                    }
+                }
             }
         }
         fresh.addAll(retried);
+        fresh.addAll(passed);
         List<Step> steps = new ArrayList<>(deletions);
         steps.addAll(max > 0 && fresh.size() > max ? fresh.subList(0, max) : fresh);
         return steps;
@@ -156,7 +173,11 @@ final class DeliveryLedger {
 
     /** The decision for a message fetched because only its content tells it apart. */
     Step decide(Listed message, byte[] sha256) {
-        return decide(message, prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256));
+        Step step = decide(message, prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256));
+        if (step.action() != Action.ROUTE) {
+            skippedThrough = Math.max(skippedThrough, message.number());
+        }
+        return step;
     }
 
     private Step decide(Listed message, String key) {
