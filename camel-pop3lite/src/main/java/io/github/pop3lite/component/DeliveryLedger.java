@@ -63,6 +63,12 @@ final class DeliveryLedger {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** Listing parts whose route or download failed: they yield their place under maxMessagesPerPoll. */
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
+    /**
+     * The highest message number whose download, in the latest poll, showed it routed or claimed before. Those up
+     * to it yield their place under maxMessagesPerPoll at the next poll, so that messages told apart only by
+     * content (or claimed by a process that died) cannot take every place, poll after poll.
+     */
+    private volatile int skippedThrough;
 
     DeliveryLedger(IdempotentRepository repository, String mailboxId, boolean delete) {
         this.repository = repository;
@@ -93,7 +99,8 @@ final class DeliveryLedger {
 
     /**
      * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
-     * up to max (0: no limit) messages to route or fetch, those that failed before behind the others.
+     * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
+     * behind the others, and behind them the downloads up to the last one the previous poll found routed.
      *
      * @param before the {@link #keys()} taken before the listing
      */
@@ -113,6 +120,9 @@ final class DeliveryLedger {
         Plan deletions = new Plan(listing, prefix, 0);
         Plan fresh = new Plan(listing, prefix, max);
         Plan retried = new Plan(listing, prefix, max);
+        Plan passed = new Plan(listing, prefix, max);
+        int skipped = skippedThrough;
+        skippedThrough = 0;
         for (int i = 0; i < listing.size(); i++) {
             Listed message = listing.get(i);
             Step step = plan(message, listed.unique(i), listed.first(i), byContent);
@@ -120,10 +130,17 @@ final class DeliveryLedger {
                 case DELETE -> deletions.append(i, step);
                 case SKIP -> {
                 }
-                default -> (failed.contains(message.part()) ? retried : fresh).append(i, step);
+                default -> {
+                    if (failed.contains(message.part())) {
+                        retried.append(i, step);
+                    } else {
+                        (step.action() == Action.FETCH && message.number() <= skipped ? passed : fresh).append(i, step);
+                    }
+                }
             }
         }
         fresh.appendAll(retried);
+        fresh.appendAll(passed);
         Plan steps = new Plan(listing, prefix, 0);
         steps.appendAll(deletions);
         steps.appendAll(fresh);
@@ -151,7 +168,11 @@ final class DeliveryLedger {
 
     /** The decision for a message fetched because only its content tells it apart. */
     Step decide(Listed message, byte[] sha256) {
-        return decide(message, prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256));
+        Step step = decide(message, prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256));
+        if (step.action() != Action.ROUTE) {
+            skippedThrough = Math.max(skippedThrough, message.number());
+        }
+        return step;
     }
 
     private Step decide(Listed message, String key) {
