@@ -1,7 +1,12 @@
 package io.github.pop3lite.component;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import io.github.pop3lite.component.DeliveryLedger.Listed;
@@ -51,6 +56,36 @@ class ListedPartsTest {
         assertTrue(parts.contains("uid-77777 2000"));
         assertFalse(parts.contains("uid-77777 2001"));
         assertFalse(parts.contains("uid-1000 2000"), "its UIDL was 'repeated'");
+    }
+
+    @Test
+    void answersAsSetsOfStringsDoOnRandomListingsFullOfRepeats() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 200; round++) {
+            List<Listed> listing = new ArrayList<>();
+            int count = random.nextInt(60);
+            for (int n = 1; n <= count; n++) {
+                String uid = random.nextInt(5) == 0 ? null : "u" + random.nextInt(8);
+                listing.add(new Listed(n, 20 + random.nextInt(3), uid));
+            }
+            ListedParts parts = new ListedParts(listing);
+            Map<String, Integer> perPart = new HashMap<>();
+            listing.forEach(message -> perPart.merge(message.part(), 1, Integer::sum));
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                String part = listing.get(i).part();
+                String where = "seed " + seed + ", round " + round + ", entry " + i + " of " + listing;
+                assertEquals(perPart.get(part) == 1, parts.unique(i), where);
+                assertEquals(seen.add(part), parts.first(i), where);
+            }
+            for (int u = 0; u < 9; u++) {
+                for (int size = 19; size < 24; size++) {
+                    String part = (u == 8 ? "" : "u" + u) + " " + size;
+                    assertEquals(perPart.containsKey(part), parts.contains(part), "seed " + seed + ": " + part);
+                }
+            }
+        }
     }
 
     @Test
