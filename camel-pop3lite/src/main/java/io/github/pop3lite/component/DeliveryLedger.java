@@ -100,7 +100,8 @@ final class DeliveryLedger {
     /**
      * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
      * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
-     * behind the others, and behind them the downloads up to the last one the previous poll found routed.
+     * behind the others, and behind them the downloads up to the last one the previous poll found routed. What
+     * grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million messages fit a small heap.
      *
      * @param before the {@link #keys()} taken before the listing
      */

@@ -329,6 +329,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         for (int i = 0; i < listing.size(); i++) {
             boolean overLimit = config.getMaxMessageSize() > 0 && listing.octets(i) > config.getMaxMessageSize();
             if (!overLimit && tooLarge.isEmpty()) {
+                // nothing to look up: no Listed is made for the message, in a listing of up to a million
                 continue;
             }
             Listed listed = listing.get(i);
