@@ -70,26 +70,38 @@ class DeliveryLedgerTest {
                 Arguments.of("keep mode: messages sharing a UIDL are each delivered once", false, 0, List.of(
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
-                Arguments.of("a UIDL and size shared only now: the older message keeps its key, the new one is routed",
-                        false, 0, List.of(
+                Arguments.of("a UIDL and size shared only now: the older message takes its key's record into its content"
+                             + " key, the new one is routed", false, 0, List.of(
                                 poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                                poll("1/a/10/x 2/a/10/y", "2:FETCH>ROUTE", "2=ok"),
-                                poll("1/a/10/x 2/a/10/y", "2:FETCH>SKIP", ""))),
-                Arguments.of("told apart by content once, by content ever after: one leaving does not re-route the other",
-                        false, 0, List.of(
-                                poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
-                                poll("2/a/10/y", "2:FETCH>SKIP", ""))),
-                Arguments.of("a shared UIDL with different sizes needs no download", true, 0, List.of(
-                        poll("1/a/10/x 2/a/20/y", "1:ROUTE 2:ROUTE", "1=ok 2=fail"),
-                        poll("1/a/10/x 2/a/20/y", "1:DELETE 2:ROUTE", "2=ok"))),
-                Arguments.of("byte-identical copies under one UIDL count as one message", true, 0, List.of(
-                        poll("1/a/10/x 2/a/10/x", "1:FETCH>ROUTE 2:FETCH>DELETE", "1=ok"))),
-                Arguments.of("without UIDL the content is the key", true, 0, List.of(
-                        poll("1/-/10/x 2/-/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=fail"),
-                        poll("1/-/10/x 2/-/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=ok"))),
-                Arguments.of("keep mode without UIDL: fetched every poll, delivered once", false, 0, List.of(
-                        poll("1/-/10/x", "1:FETCH>ROUTE", "1=ok"),
-                        poll("1/-/10/x", "1:FETCH>SKIP", ""))),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>ROUTE", "2=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
+                Arguments.of("a newer message under a routed UIDL and size that fails is routed once the older one left,"
+                             + " not deleted as routed", true, 0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=fail"),
+                                poll("1/a/10/y", "1:FETCH>ROUTE", "1=ok"),
+                                poll("", "", ""))),
+                Arguments.of("keep mode: a newer message under a routed UIDL and size that fails is delivered once the older"
+                             + " one left", false, 0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>ROUTE", "2=fail"),
+                                poll("1/a/10/y", "1:FETCH>ROUTE", "1=ok"),
+                                poll("1/a/10/y", "1:FETCH>SKIP", ""))),
+                Arguments.of("keep mode, maxMessagesPerPoll: a download found routed yields its place, so none starves",
+                        false, 1, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>SKIP", ""),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "2:FETCH>ROUTE", "2=ok"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=ok"))),
+                Arguments.of("maxMessagesPerPoll without UIDL: a failing message told apart by content yields its place",
+                        true, 1, List.of(
+                                poll("1/-/10/x 2/-/10/y", "1:FETCH>ROUTE", "1=fail"),
+                                poll("1/-/10/x 2/-/10/y", "2:FETCH>ROUTE", "2=ok"),
+                                poll("1/-/10/x", "1:FETCH>ROUTE", "1=ok"))),
+                Arguments.of("maxMessagesPerPoll without UIDL: a refused RETR of a message told apart by content yields its"
+                             + " place", true, 1, List.of(
+                                poll("1/-/10/x 2/-/10/y", "1:FETCH", "1=refused"),
+                                poll("1/-/10/x 2/-/10/y", "2:FETCH>ROUTE", "2=ok"))),
                 Arguments.of("maxMessagesPerPoll: a failing message yields its place", true, 1, List.of(
                         poll("1/a/10/x 2/b/10/y", "1:ROUTE", "1=fail"),
                         poll("1/a/10/x 2/b/10/y", "2:ROUTE", "2=ok"),
