@@ -129,7 +129,9 @@ final class DeliveryLedger {
     }
 
     /**
-     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
+     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE and
+     * download of an older message whose record moves to its content key (ahead of the others, so that a copy of
+     * it behind finds that record), and
      * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
      * behind the others, and behind them the messages told apart by content up to the last one the previous poll
      * downloaded.
@@ -160,7 +162,8 @@ final class DeliveryLedger {
             }
         }
         Set<String> seen = new HashSet<>();
-        List<Step> deletions = new ArrayList<>();
+        // deletions, and downloads of older messages: they route nothing, so they take no place under max
+        List<Step> unlimited = new ArrayList<>();
         List<Step> fresh = new ArrayList<>();
         List<Step> retried = new ArrayList<>();
         List<Step> passed = new ArrayList<>();
@@ -179,24 +182,24 @@ final class DeliveryLedger {
                 }
             }
             switch (step.action()) {
-                case DELETE -> deletions.add(step);
-                case SKIP -> {
-                }
-                default -> {
-                    if (step.action() == Action.FETCH) {
-                        // the older message first: a copy of it behind must find its record under its content key
-                        (message.number() <= fetched && !older.containsKey(message.number()) ? passed : fresh).add(step);
+                case DELETE -> unlimited.add(step);
+                case FETCH -> {
+                    if (older.containsKey(message.number())) {
+                        unlimited.add(step);
                     } else {
-                        (failed.contains(message.part()) ? retried : fresh).add(step);
+                        (message.number() <= fetched ? passed : fresh).add(step);
                     }
                 }
+                case SKIP -> {
+                }
+                default -> (failed.contains(message.part()) ? retried : fresh).add(step);
             }
         }
         // those left to a claim alone: nothing to download first
         List.copyOf(groups.keySet()).forEach(part -> shown(part, null));
         fresh.addAll(retried);
         fresh.addAll(passed);
-        List<Step> steps = new ArrayList<>(deletions);
+        List<Step> steps = new ArrayList<>(unlimited);
         steps.addAll(max > 0 && fresh.size() > max ? fresh.subList(0, max) : fresh);
         return steps;
     }
