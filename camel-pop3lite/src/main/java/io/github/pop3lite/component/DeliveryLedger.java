@@ -21,14 +21,17 @@ import org.apache.camel.spi.IdempotentRepository;
  * and a size in one listing, and every message of a server without UIDL (empty uidl), get
  * {@code <mailboxId>/<uidl> <size> sha256:<digest of the message>}.
  * <p>
- * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}), so
- * that a message keeps its key when others come to share its UIDL and size, or leave.
+ * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}): once others
+ * share a message's UIDL and size, all of them are told apart by content while any of them is listed, and the
+ * older message's plain record moves to its content key at its first download, so that it cannot pass to a newer
+ * message once the older left.
  * <p>
  * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
  * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed}, which
  * is what allows deleting, unrouted, a message whose earlier deletion was never committed; a bare claim may be
  * another consumer's message in flight, so it is skipped instead. A key is forgotten at the first poll whose
- * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule).
+ * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule), or, under a UIDL
+ * and size told apart by content, at a poll that downloaded every message listed under them and none showed it.
  */
 final class DeliveryLedger {
 
