@@ -20,14 +20,17 @@ import org.apache.camel.spi.IdempotentRepository;
  * and a size in one listing, and every message of a server without UIDL (empty uidl), get
  * {@code <mailboxId>/<uidl> <size> sha256:<digest of the message>}.
  * <p>
- * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}), so
- * that a message keeps its key when others come to share its UIDL and size, or leave.
+ * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}): once others
+ * share a message's UIDL and size, all of them are told apart by content while any of them is listed, and the
+ * older message's plain record moves to its content key at its first download, so that it cannot pass to a newer
+ * message once the older left.
  * <p>
  * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
  * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed}, which
  * is what allows deleting, unrouted, a message whose earlier deletion was never committed; a bare claim may be
  * another consumer's message in flight, so it is skipped instead. A key is forgotten at the first poll whose
- * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule).
+ * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule), or, under a UIDL
+ * and size told apart by content, at a poll that downloaded every message listed under them and none showed it.
  */
 final class DeliveryLedger {
 
@@ -128,7 +131,9 @@ final class DeliveryLedger {
     }
 
     /**
-     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
+     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE and
+     * download of an older message whose record moves to its content key (ahead of the others, so that a copy of
+     * it behind finds that record), and
      * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
      * behind the others, and behind them the messages told apart by content up to the last one the previous poll
      * downloaded. What grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million
@@ -155,8 +160,9 @@ final class DeliveryLedger {
             }
         }
         listed.endLookups();
-        // under maxMessagesPerPoll only the first max of the messages to route or fetch are kept
-        Plan deletions = new Plan(listing, prefix, 0);
+        // deletions, and downloads of older messages: they route nothing, so they take no place under max;
+        // of the others only the first max are kept
+        Plan unlimited = new Plan(listing, prefix, 0);
         Plan fresh = new Plan(listing, prefix, max);
         Plan retried = new Plan(listing, prefix, max);
         Plan passed = new Plan(listing, prefix, max);
@@ -176,18 +182,17 @@ final class DeliveryLedger {
                 }
             }
             switch (step.action()) {
-                case DELETE -> deletions.append(i, step);
-                case SKIP -> {
-                }
-                default -> {
-                    if (step.action() == Action.FETCH) {
-                        // the older message first: a copy of it behind must find its record under its content key
-                        (message.number() <= fetched && !older.containsKey(message.number()) ? passed : fresh)
-                                .append(i, step);
+                case DELETE -> unlimited.append(i, step);
+                case FETCH -> {
+                    if (older.containsKey(message.number())) {
+                        unlimited.append(i, step);
                     } else {
-                        (failed.contains(message.part()) ? retried : fresh).append(i, step);
+                        (message.number() <= fetched ? passed : fresh).append(i, step);
                     }
                 }
+                case SKIP -> {
+                }
+                default -> (failed.contains(message.part()) ? retried : fresh).append(i, step);
             }
         }
         // those left to a claim alone: nothing to download first
@@ -195,7 +200,7 @@ final class DeliveryLedger {
         fresh.appendAll(retried);
         fresh.appendAll(passed);
         Plan steps = new Plan(listing, prefix, 0);
-        steps.appendAll(deletions);
+        steps.appendAll(unlimited);
         steps.appendAll(fresh);
         return steps.detached();
     }

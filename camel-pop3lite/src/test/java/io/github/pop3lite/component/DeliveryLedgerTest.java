@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,24 +76,17 @@ class DeliveryLedgerTest {
                                 poll("1/a/10/x", "1:ROUTE", "1=ok"),
                                 poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>ROUTE", "2=ok"),
                                 poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
-                Arguments.of("a newer message under a routed UIDL and size that fails is routed once the older one left,"
-                             + " not deleted as routed", true, 0, List.of(
-                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                                poll("1/a/10/x 2/a/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=fail"),
-                                poll("1/a/10/y", "1:FETCH>ROUTE", "1=ok"),
-                                poll("", "", ""))),
-                Arguments.of("keep mode: a newer message under a routed UIDL and size that fails is delivered once the older"
-                             + " one left", false, 0, List.of(
-                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                                poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>ROUTE", "2=fail"),
-                                poll("1/a/10/y", "1:FETCH>ROUTE", "1=ok"),
-                                poll("1/a/10/y", "1:FETCH>SKIP", ""))),
-                Arguments.of("keep mode, maxMessagesPerPoll: a download found routed yields its place, so none starves",
-                        false, 1, List.of(
-                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>SKIP", ""),
+                Arguments.of("keep mode, maxMessagesPerPoll: messages told apart by content take turns, so those routed"
+                             + " before cannot take every place", false, 1, List.of(
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>ROUTE", "1=ok"),
                                 poll("1/a/10/x 2/a/10/y 3/b/20/z", "2:FETCH>ROUTE", "2=ok"),
-                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=ok"))),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=fail"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=ok"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>SKIP", ""))),
+                Arguments.of("maxMessagesPerPoll: the older message's download that moves its record takes no place", true,
+                        1, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=ok"))),
                 Arguments.of("maxMessagesPerPoll without UIDL: a failing message told apart by content yields its place",
                         true, 1, List.of(
                                 poll("1/-/10/x 2/-/10/y", "1:FETCH>ROUTE", "1=fail"),
@@ -139,6 +133,33 @@ class DeliveryLedgerTest {
         assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10", MAILBOX + "/a 10 routed")),
                 new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
         assertEquals(MAILBOX + "/ 20 sha256:" + hex("y"), ledger.decide(listed("2/-/20/y"), sha256("y")).key());
+    }
+
+    @ParameterizedTest(name = "delete={0}")
+    @ValueSource(booleans = { true, false })
+    void aNewerMessageUnderARoutedUidlAndSizeThatFailedIsRoutedOnceTheOlderLeft(boolean delete) throws Exception {
+        DeliveryLedger ledger = new DeliveryLedger(new InMemoryKeyListingRepository(), MAILBOX, delete);
+        run(ledger, poll("1/a/10/x", "", "1=ok"), 0);
+        // the deletion of x was not committed (or keep mode); y arrives under x's UIDL and size and fails
+        run(ledger, poll("1/a/10/x 2/a/10/y", "", "2=fail"), 0);
+        // x left: y alone shows x's UIDL and size, and must not be taken for x
+        assertEquals("1:FETCH>ROUTE", run(ledger, poll("1/a/10/y", "", "1=ok"), 0));
+    }
+
+    @Test
+    void theKeysOfAContentThatLeftASharedUidlAndSizeAreForgottenWhileOthersStayListed() throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, false);
+        assertEquals("1:FETCH>ROUTE 2:FETCH>ROUTE", run(ledger, poll("1/a/10/x 2/a/10/y", "", "1=ok 2=ok"), 0));
+        // y left, z came under the same UIDL and size: y's keys go, since every listed content was downloaded
+        assertEquals("1:FETCH>SKIP 2:FETCH>ROUTE", run(ledger, poll("1/a/10/x 2/a/10/z", "", "2=ok"), 0));
+        assertEquals("1:FETCH>SKIP 2:FETCH>SKIP", run(ledger, poll("1/a/10/x 2/a/10/z", "", ""), 0));
+        Set<String> expected = new TreeSet<>();
+        for (String content : List.of("x", "z")) {
+            expected.add(MAILBOX + "/a 10 sha256:" + hex(content));
+            expected.add(MAILBOX + "/a 10 sha256:" + hex(content) + DeliveryLedger.ROUTED);
+        }
+        assertEquals(expected, new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
     }
 
     @Test
