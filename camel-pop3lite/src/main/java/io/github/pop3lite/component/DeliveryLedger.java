@@ -1,6 +1,5 @@
 package io.github.pop3lite.component;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -21,14 +20,17 @@ import org.apache.camel.spi.IdempotentRepository;
  * and a size in one listing, and every message of a server without UIDL (empty uidl), get
  * {@code <mailboxId>/<uidl> <size> sha256:<digest of the message>}.
  * <p>
- * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}), so
- * that a message keeps its key when others come to share its UIDL and size, or leave.
+ * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}): once others
+ * share a message's UIDL and size, all of them are told apart by content while any of them is listed, and the
+ * older message's plain record moves to its content key at its first download, so that it cannot pass to a newer
+ * message once the older left.
  * <p>
  * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
  * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed}, which
  * is what allows deleting, unrouted, a message whose earlier deletion was never committed; a bare claim may be
  * another consumer's message in flight, so it is skipped instead. A key is forgotten at the first poll whose
- * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule).
+ * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule), or, under a UIDL
+ * and size told apart by content, at a poll that downloaded every message listed under them and none showed it.
  */
 final class DeliveryLedger {
 
@@ -66,6 +68,40 @@ final class DeliveryLedger {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** Listing parts whose route or download failed: they yield their place under maxMessagesPerPoll. */
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
+    /**
+     * The highest number of a message told apart by content that the latest poll downloading one downloaded (or
+     * tried to). Under maxMessagesPerPoll the next polls take those after it first: messages told apart by content
+     * go round, so that those found routed or claimed (by a process that died, say) or failing cannot take every
+     * place, poll after poll. They share their UIDL and size, so {@link #failed} cannot tell them apart.
+     */
+    private volatile int fetchedThrough;
+    /** Whether this poll downloaded a message told apart by content yet. */
+    private volatile boolean fetchedNow;
+    /**
+     * This poll's first listed message of each UIDL and size that others share now, whose plain key was routed:
+     * its download moves that record to its digest key, so that the record cannot pass to another message once
+     * the older one left.
+     */
+    private final Map<Integer, String> older = new ConcurrentHashMap<>();
+    /** This poll's UIDL and sizes (an empty UIDL without UIDL) told apart by content. */
+    private final Set<String> byContent = ConcurrentHashMap.newKeySet();
+    /** Of those, the ones still downloading, with the keys stored under them before the listing. */
+    private final Map<String, ContentGroup> groups = new ConcurrentHashMap<>();
+
+    /**
+     * The messages of one UIDL and size still to be downloaded this poll, and the keys the listed ones showed (a
+     * first message left to a claim shows its plain key): once every one was downloaded, the keys stored under
+     * that UIDL and size that none showed are of contents that left.
+     */
+    private static final class ContentGroup {
+        private final Set<String> before;
+        private final Set<String> shown = new HashSet<>();
+        private int remaining;
+
+        ContentGroup(Set<String> before) {
+            this.before = before;
+        }
+    }
 
     DeliveryLedger(IdempotentRepository repository, String mailboxId, boolean delete) {
         this.repository = repository;
@@ -95,60 +131,100 @@ final class DeliveryLedger {
     }
 
     /**
-     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE, and
-     * up to max (0: no limit) messages to route or fetch, those that failed before behind the others.
+     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE and
+     * download of an older message whose record moves to its content key (ahead of the others, so that a copy of
+     * it behind finds that record), and
+     * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
+     * behind the others, and behind them the messages told apart by content up to the last one the previous poll
+     * downloaded. What grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million
+     * messages fit a small heap.
      *
      * @param before the {@link #keys()} taken before the listing
      */
     List<Step> plan(List<Listed> listing, Set<String> before, int max) {
-        Set<String> listed = new HashSet<>();
-        Map<String, Integer> perPart = new HashMap<>();
-        for (Listed message : listing) {
-            listed.add(message.part());
-            perPart.merge(message.part(), 1, Integer::sum);
-        }
+        ListedParts listed = new ListedParts(listing);
         forget(before, listed);
+        older.clear();
+        groups.clear();
+        byContent.clear();
         // UIDL and size of the messages that were told apart by content: their keys carry a digest
-        Set<String> byContent = new HashSet<>();
+        Set<String> toldApart = new HashSet<>();
+        Map<String, Set<String>> stored = new HashMap<>();
         for (String key : before) {
             String rest = key.substring(prefix.length());
-            if (rest.contains(DIGEST) && listed.contains(part(rest))) {
-                byContent.add(part(rest));
+            if (listed.contains(part(rest))) {
+                stored.computeIfAbsent(part(rest), part -> new HashSet<>()).add(key);
+                if (rest.contains(DIGEST)) {
+                    toldApart.add(part(rest));
+                }
             }
         }
-        Set<String> seen = new HashSet<>();
-        List<Step> deletions = new ArrayList<>();
-        List<Step> fresh = new ArrayList<>();
-        List<Step> retried = new ArrayList<>();
-        for (Listed message : listing) {
-            Step step = plan(message, perPart.get(message.part()) == 1, seen.add(message.part()), byContent);
+        listed.endLookups();
+        // deletions, and downloads of older messages: they route nothing, so they take no place under max;
+        // of the others only the first max are kept
+        Plan unlimited = new Plan(listing, prefix, 0);
+        Plan fresh = new Plan(listing, prefix, max);
+        Plan retried = new Plan(listing, prefix, max);
+        Plan passed = new Plan(listing, prefix, max);
+        int fetched = fetchedThrough;
+        fetchedNow = false;
+        for (int i = 0; i < listing.size(); i++) {
+            Listed message = listing.get(i);
+            Step step = plan(message, listed.unique(i), listed.first(i), toldApart);
+            if (step.action() == Action.FETCH || !listed.unique(i) || toldApart.contains(message.part())) {
+                ContentGroup group = groups.computeIfAbsent(message.part(),
+                        part -> new ContentGroup(stored.getOrDefault(part, Set.of())));
+                if (step.action() == Action.FETCH) {
+                    byContent.add(message.part());
+                    group.remaining++;
+                } else {
+                    group.shown.add(step.key());
+                }
+            }
             switch (step.action()) {
-                case DELETE -> deletions.add(step);
+                case DELETE -> unlimited.append(i, step);
+                case FETCH -> {
+                    if (older.containsKey(message.number())) {
+                        unlimited.append(i, step);
+                    } else {
+                        (message.number() <= fetched ? passed : fresh).append(i, step);
+                    }
+                }
                 case SKIP -> {
                 }
-                default -> (failed.contains(message.part()) ? retried : fresh).add(step);
+                default -> (failed.contains(message.part()) ? retried : fresh).append(i, step);
             }
         }
-        fresh.addAll(retried);
-        List<Step> steps = new ArrayList<>(deletions);
-        steps.addAll(max > 0 && fresh.size() > max ? fresh.subList(0, max) : fresh);
-        return steps;
+        // those left to a claim alone: nothing to download first
+        List.copyOf(groups.keySet()).forEach(part -> shown(part, null));
+        fresh.appendAll(retried);
+        fresh.appendAll(passed);
+        Plan steps = new Plan(listing, prefix, 0);
+        steps.appendAll(unlimited);
+        steps.appendAll(fresh);
+        return steps.detached();
     }
 
     /**
-     * A UIDL and size seen once in the listing is the key. Once others share them, the key stored before
-     * belongs to the first of them (the older message: later arrivals are listed after it), and the others are
-     * told apart by content; and once content told them apart, it goes on doing so.
+     * A UIDL and size seen once in the listing is the key. Once others share them, every one of them is told
+     * apart by content, and goes on being so while any of them is listed: a plain key never again decides alone,
+     * since the message it was stored for may be the one that left. The plain key stored before belongs to the
+     * first of them (the older message: later arrivals are listed after it); routed, it moves to that message's
+     * digest key at its download; a bare claim (another consumer's route in flight) leaves that message alone.
      */
-    private Step plan(Listed message, boolean unique, boolean first, Set<String> byContent) {
+    private Step plan(Listed message, boolean unique, boolean first, Set<String> toldApart) {
         if (message.uid() == null) {
             return new Step(message, Action.FETCH, null);
         }
         String key = prefix + message.part();
-        if (first && (repository.contains(key) || repository.contains(key + ROUTED))) {
+        if (unique && !toldApart.contains(message.part())) {
             return decide(message, key);
         }
-        if (unique && !byContent.contains(message.part())) {
+        if (first && repository.contains(key + ROUTED)) {
+            older.put(message.number(), key);
+            return new Step(message, Action.FETCH, null);
+        }
+        if (first && repository.contains(key)) {
             return decide(message, key);
         }
         return new Step(message, Action.FETCH, null);
@@ -156,7 +232,52 @@ final class DeliveryLedger {
 
     /** The decision for a message fetched because only its content tells it apart. */
     Step decide(Listed message, byte[] sha256) {
-        return decide(message, prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256));
+        String key = prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256);
+        String plain = older.remove(message.number());
+        if (plain != null) {
+            adopt(plain, key);
+        }
+        Step step = decide(message, key);
+        fetched(message);
+        shown(message.part(), key);
+        return step;
+    }
+
+    /** The routed record of an older message's plain key becomes its digest key's: written first, then removed. */
+    private void adopt(String plain, String key) {
+        for (String adopted : List.of(key + ROUTED, key)) {
+            repository.add(adopted);
+            repository.confirm(adopted);
+            known.add(adopted);
+        }
+        release(plain + ROUTED);
+        release(plain);
+    }
+
+    /**
+     * Counts a download (key null: none) of a UIDL and size told apart by content; after the last of this poll's
+     * listing, forgets the keys stored under them before the listing that no listed content showed: those
+     * contents left.
+     */
+    private void shown(String part, String key) {
+        ContentGroup group = groups.get(part);
+        if (group == null) {
+            return;
+        }
+        if (key != null) {
+            group.shown.add(key);
+            group.remaining--;
+        }
+        if (group.remaining > 0) {
+            return;
+        }
+        groups.remove(part);
+        for (String stale : group.before) {
+            String claim = stale.endsWith(ROUTED) ? stale.substring(0, stale.length() - ROUTED.length()) : stale;
+            if (!group.shown.contains(claim)) {
+                release(stale);
+            }
+        }
     }
 
     private Step decide(Listed message, String key) {
@@ -199,6 +320,15 @@ final class DeliveryLedger {
     /** The message could not be downloaded: it stays, and yields its place to the others. */
     void fetchFailed(Listed message) {
         failed.add(message.part());
+        if (byContent.contains(message.part())) {
+            fetched(message);
+        }
+    }
+
+    /** Moves the turn of the messages told apart by content past this one. */
+    private void fetched(Listed message) {
+        fetchedThrough = fetchedNow ? Math.max(fetchedThrough, message.number()) : message.number();
+        fetchedNow = true;
     }
 
     /** A claim whose message was not routed (the consumer stopped first): released for the next poll. */
@@ -207,14 +337,14 @@ final class DeliveryLedger {
         known.remove(key);
     }
 
-    private void forget(Set<String> before, Set<String> listed) {
+    private void forget(Set<String> before, ListedParts listed) {
         for (String key : before) {
             if (key.startsWith(prefix) && !listed.contains(part(key.substring(prefix.length())))) {
                 repository.remove(key);
                 known.remove(key);
             }
         }
-        failed.retainAll(listed);
+        failed.removeIf(part -> !listed.contains(part));
     }
 
     /** The UIDL and size a key was made of: what the listing must show for the key to be kept. */

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,8 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.pop3lite.client.MessageSize;
-import io.github.pop3lite.client.MessageUid;
+import io.github.pop3lite.client.MessageUidList;
 import io.github.pop3lite.client.PipelinedReply;
 import io.github.pop3lite.client.Pop3Client;
 import io.github.pop3lite.client.Pop3ClientOptions;
@@ -323,46 +323,43 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     /** LIST and UIDL, less the messages over maxMessageSize (reported once). */
     private List<Listed> list(Pop3Client client) throws IOException {
-        List<MessageSize> sizes = client.list();
-        Map<Integer, String> uids = uids(client);
-        List<Listed> listing = new ArrayList<>(sizes.size());
+        Listing listing = new Listing(client.list(), uids(client));
+        BitSet left = new BitSet();
         Set<String> listedTooLarge = new HashSet<>();
-        for (MessageSize size : sizes) {
-            Listed listed = new Listed(size.number(), size.size(), uids.get(size.number()));
-            boolean overLimit = config.getMaxMessageSize() > 0 && size.size() > config.getMaxMessageSize();
-            if (overLimit || tooLarge.contains(listed.part())) {
-                if (overLimit) {
-                    reportTooLarge(listed, size.size());
-                }
-                listedTooLarge.add(listed.part());
+        for (int i = 0; i < listing.size(); i++) {
+            boolean overLimit = config.getMaxMessageSize() > 0 && listing.octets(i) > config.getMaxMessageSize();
+            if (!overLimit && tooLarge.isEmpty()) {
+                // nothing to look up: no Listed is made for the message, in a listing of up to a million
                 continue;
             }
-            listing.add(listed);
+            Listed listed = listing.get(i);
+            if (overLimit || tooLarge.contains(listed.part())) {
+                if (overLimit) {
+                    reportTooLarge(listed, listed.size());
+                }
+                listedTooLarge.add(listed.part());
+                left.set(i);
+            }
         }
         // forget what left the server, so the set stays as small as the maildrop
         tooLarge.retainAll(listedTooLarge);
-        return listing;
+        return listing.without(left);
     }
 
-    private static Map<Integer, String> uids(Pop3Client client) throws IOException {
+    /** UIDL, or null when the server has none (messages are then recognised by their content). */
+    private static MessageUidList uids(Pop3Client client) throws IOException {
         if (client.capabilities().isKnown() && !client.capabilities().has("UIDL")) {
-            return Map.of();
+            return null;
         }
-        List<MessageUid> list;
         try {
-            list = client.uidl();
+            return client.uidl();
         } catch (Pop3ReplyException e) {
             if (e.responseCode() != null) {
                 throw e;
             }
             LOG.debug("POP3 server refused UIDL ({}); messages are recognised by their content", e.reply().line());
-            return Map.of();
+            return null;
         }
-        Map<Integer, String> uids = new HashMap<>();
-        for (MessageUid entry : list) {
-            uids.put(entry.number(), entry.uid());
-        }
-        return uids;
     }
 
     /** Reports a message over maxMessageSize once, and skips it from now on while it stays on the server. */
@@ -402,7 +399,11 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     private final class Poll {
 
         private final Pop3Client client;
-        private final Deque<Step> toFetch = new ArrayDeque<>();
+        private final List<Step> plan;
+        /** The positions in the plan of the messages to fetch, in order, and how many of them were taken. */
+        private final int[] toFetch;
+        private int toFetchCount;
+        private int taken;
         private final Deque<Deletion> toDelete = new ArrayDeque<>();
         private final Deque<Step> retrieving = new ArrayDeque<>();
         private final Map<Integer, String> deleting = new HashMap<>();
@@ -415,7 +416,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         Poll(Pop3Client client, List<Step> plan) throws IOException {
             this.client = client;
-            for (Step step : plan) {
+            this.plan = plan;
+            this.toFetch = new int[plan.size()];
+            for (int k = 0; k < plan.size(); k++) {
+                Step step = plan.get(k);
                 if (step.action() == Action.DELETE) {
                     LOG.debug("Message {} ({}) was routed before; deleting it now", step.message().number(), step.key());
                     toDelete.add(new Deletion(step.message().number(), step.key()));
@@ -423,7 +427,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     reportTooLargeForMemory(step.message());
                     ledger.fetchFailed(step.message());
                 } else {
-                    toFetch.add(step);
+                    toFetch[toFetchCount++] = k;
                 }
             }
             // the RETRs of a batch and the DELEs of the batch before, at most a window of each
@@ -456,9 +460,12 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private Deque<Step> nextBatch() {
             Deque<Step> batch = new ArrayDeque<>();
             long octets = 0;
-            while (!toFetch.isEmpty() && batch.size() < PIPELINE_MESSAGES
-                   && (batch.isEmpty() || octets + toFetch.peek().message().size() <= PIPELINE_OCTETS)) {
-                Step step = toFetch.poll();
+            while (taken < toFetchCount && batch.size() < PIPELINE_MESSAGES) {
+                Step step = plan.get(toFetch[taken]);
+                if (!batch.isEmpty() && octets + step.message().size() > PIPELINE_OCTETS) {
+                    break;
+                }
+                taken++;
                 batch.add(step);
                 octets += step.message().size();
             }
@@ -493,7 +500,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     continue;
                 }
                 // what Camel's shutdown strategy waits for: this batch's rest, and the messages still planned
-                pendingExchanges = batch.size() - index + toFetch.size();
+                pendingExchanges = batch.size() - index + toFetchCount - taken;
                 try {
                     routeAndSettle(fetched, index, batch.size());
                 } catch (RuntimeException e) {

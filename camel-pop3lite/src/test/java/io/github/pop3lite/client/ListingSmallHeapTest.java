@@ -51,10 +51,10 @@ class ListingSmallHeapTest {
             try (Pop3Client client = Pop3Client.connect(server.clientOptions().build())) {
                 client.login("alice", "secret");
                 // the scripted server shares this heap: count only what the listings add
-                long before = usedAfterGc();
+                long before = SmallHeap.usedHeapAfterGc();
                 MessageSizeList sizes = client.list();
                 MessageUidList uids = client.uidl();
-                long used = usedAfterGc() - before;
+                long used = SmallHeap.usedHeapAfterGc() - before;
                 assertEquals(MESSAGES, sizes.size());
                 assertEquals(MESSAGES, uids.size());
                 assertEquals(new MessageSize(MESSAGES, 2000), sizes.get(MESSAGES - 1));
@@ -67,11 +67,5 @@ class ListingSmallHeapTest {
             }
             server.awaitScriptDone();
         }
-    }
-
-    private static long usedAfterGc() {
-        Runtime runtime = Runtime.getRuntime();
-        System.gc();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

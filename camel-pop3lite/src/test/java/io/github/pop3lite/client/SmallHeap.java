@@ -1,5 +1,7 @@
 package io.github.pop3lite.client;
 
+import java.lang.management.ManagementFactory;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -24,5 +26,13 @@ public final class SmallHeap {
         assumeTrue(maxHeap <= MAX_HEAP, "SKIPPED: this test proves " + proves + " only with a small heap (the small-heap"
                                         + " surefire execution gives it -Xmx64m); this JVM has " + (maxHeap >> 20) + " MB");
         return maxHeap;
+    }
+
+    /** Heap in use after full collections, in octets: what is still reachable, not what awaits collection. */
+    public static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

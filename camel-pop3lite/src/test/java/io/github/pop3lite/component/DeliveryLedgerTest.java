@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,26 +71,31 @@ class DeliveryLedgerTest {
                 Arguments.of("keep mode: messages sharing a UIDL are each delivered once", false, 0, List.of(
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
-                Arguments.of("a UIDL and size shared only now: the older message keeps its key, the new one is routed",
-                        false, 0, List.of(
+                Arguments.of("a UIDL and size shared only now: the older message takes its key's record into its content"
+                             + " key, the new one is routed", false, 0, List.of(
                                 poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                                poll("1/a/10/x 2/a/10/y", "2:FETCH>ROUTE", "2=ok"),
-                                poll("1/a/10/x 2/a/10/y", "2:FETCH>SKIP", ""))),
-                Arguments.of("told apart by content once, by content ever after: one leaving does not re-route the other",
-                        false, 0, List.of(
-                                poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
-                                poll("2/a/10/y", "2:FETCH>SKIP", ""))),
-                Arguments.of("a shared UIDL with different sizes needs no download", true, 0, List.of(
-                        poll("1/a/10/x 2/a/20/y", "1:ROUTE 2:ROUTE", "1=ok 2=fail"),
-                        poll("1/a/10/x 2/a/20/y", "1:DELETE 2:ROUTE", "2=ok"))),
-                Arguments.of("byte-identical copies under one UIDL count as one message", true, 0, List.of(
-                        poll("1/a/10/x 2/a/10/x", "1:FETCH>ROUTE 2:FETCH>DELETE", "1=ok"))),
-                Arguments.of("without UIDL the content is the key", true, 0, List.of(
-                        poll("1/-/10/x 2/-/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=fail"),
-                        poll("1/-/10/x 2/-/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=ok"))),
-                Arguments.of("keep mode without UIDL: fetched every poll, delivered once", false, 0, List.of(
-                        poll("1/-/10/x", "1:FETCH>ROUTE", "1=ok"),
-                        poll("1/-/10/x", "1:FETCH>SKIP", ""))),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>ROUTE", "2=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
+                Arguments.of("keep mode, maxMessagesPerPoll: messages told apart by content take turns, so those routed"
+                             + " before cannot take every place", false, 1, List.of(
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "2:FETCH>ROUTE", "2=ok"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=fail"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=ok"),
+                                poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>SKIP", ""))),
+                Arguments.of("maxMessagesPerPoll: the older message's download that moves its record takes no place", true,
+                        1, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=ok"))),
+                Arguments.of("maxMessagesPerPoll without UIDL: a failing message told apart by content yields its place",
+                        true, 1, List.of(
+                                poll("1/-/10/x 2/-/10/y", "1:FETCH>ROUTE", "1=fail"),
+                                poll("1/-/10/x 2/-/10/y", "2:FETCH>ROUTE", "2=ok"),
+                                poll("1/-/10/x", "1:FETCH>ROUTE", "1=ok"))),
+                Arguments.of("maxMessagesPerPoll without UIDL: a refused RETR of a message told apart by content yields its"
+                             + " place", true, 1, List.of(
+                                poll("1/-/10/x 2/-/10/y", "1:FETCH", "1=refused"),
+                                poll("1/-/10/x 2/-/10/y", "2:FETCH>ROUTE", "2=ok"))),
                 Arguments.of("maxMessagesPerPoll: a failing message yields its place", true, 1, List.of(
                         poll("1/a/10/x 2/b/10/y", "1:ROUTE", "1=fail"),
                         poll("1/a/10/x 2/b/10/y", "2:ROUTE", "2=ok"),
@@ -127,6 +133,33 @@ class DeliveryLedgerTest {
         assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10", MAILBOX + "/a 10 routed")),
                 new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
         assertEquals(MAILBOX + "/ 20 sha256:" + hex("y"), ledger.decide(listed("2/-/20/y"), sha256("y")).key());
+    }
+
+    @ParameterizedTest(name = "delete={0}")
+    @ValueSource(booleans = { true, false })
+    void aNewerMessageUnderARoutedUidlAndSizeThatFailedIsRoutedOnceTheOlderLeft(boolean delete) throws Exception {
+        DeliveryLedger ledger = new DeliveryLedger(new InMemoryKeyListingRepository(), MAILBOX, delete);
+        run(ledger, poll("1/a/10/x", "", "1=ok"), 0);
+        // the deletion of x was not committed (or keep mode); y arrives under x's UIDL and size and fails
+        run(ledger, poll("1/a/10/x 2/a/10/y", "", "2=fail"), 0);
+        // x left: y alone shows x's UIDL and size, and must not be taken for x
+        assertEquals("1:FETCH>ROUTE", run(ledger, poll("1/a/10/y", "", "1=ok"), 0));
+    }
+
+    @Test
+    void theKeysOfAContentThatLeftASharedUidlAndSizeAreForgottenWhileOthersStayListed() throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, false);
+        assertEquals("1:FETCH>ROUTE 2:FETCH>ROUTE", run(ledger, poll("1/a/10/x 2/a/10/y", "", "1=ok 2=ok"), 0));
+        // y left, z came under the same UIDL and size: y's keys go, since every listed content was downloaded
+        assertEquals("1:FETCH>SKIP 2:FETCH>ROUTE", run(ledger, poll("1/a/10/x 2/a/10/z", "", "2=ok"), 0));
+        assertEquals("1:FETCH>SKIP 2:FETCH>SKIP", run(ledger, poll("1/a/10/x 2/a/10/z", "", ""), 0));
+        Set<String> expected = new TreeSet<>();
+        for (String content : List.of("x", "z")) {
+            expected.add(MAILBOX + "/a 10 sha256:" + hex(content));
+            expected.add(MAILBOX + "/a 10 sha256:" + hex(content) + DeliveryLedger.ROUTED);
+        }
+        assertEquals(expected, new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
     }
 
     @Test

@@ -528,6 +528,25 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
                 .map(e -> e.getIn().getBody(String.class)).toList());
     }
 
+    @Test
+    void uidlIsJoinedToListByMessageNumberWhateverItsOrderAndAMessageItLeavesOutIsToldApartByContent() throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        Mail b = Mail.of(2, "uid-b");
+        Mail c = Mail.of(3, "uid-c");
+        Script script = loggedIn()
+                .expect("LIST").send("+OK\r\n1 " + a.size() + "\r\n2 " + b.size() + "\r\n3 " + c.size() + "\r\n.\r\n")
+                .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+                .expect("UIDL").send("+OK\r\n3 uid-c\r\n1 uid-a\r\n.\r\n");
+        quitOk(retrievedAndDeleted(script, a, b, c));
+        pollOnce(script, "");
+        List<Exchange> routed = getMockEndpoint("mock:out").getReceivedExchanges();
+        assertEquals(Arrays.asList("uid-a", null, "uid-c"), routedUids());
+        assertEquals(List.of(a.text(), b.text(), c.text()), routed.stream().map(e -> e.getIn().getBody(String.class)).toList());
+        assertTrue(routed.get(1).getIn().getHeader(Pop3LiteConstants.IDEMPOTENT_KEY, String.class)
+                .endsWith("/ " + b.size() + " sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(b.text().getBytes(StandardCharsets.ISO_8859_1)))), "the message without UIDL is keyed by content");
+    }
+
     private List<String> batchProperties() {
         return getMockEndpoint("mock:out").getReceivedExchanges().stream()
                 .map(e -> e.getProperty(Exchange.BATCH_INDEX) + "/" + e.getProperty(Exchange.BATCH_SIZE) + "/"

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.github.pop3lite.client.SmallHeap;
 import io.github.pop3lite.component.Leftovers;
 import io.github.pop3lite.component.LogCapture;
 import io.github.pop3lite.component.PollRecorder;
@@ -103,7 +104,7 @@ class HostileServerTest {
         String good = maildrop.add(Reliability.message(1, 2000));
         Ledger ledger = new Ledger();
         ledger.expect(maildrop.contents());
-        long heapBefore = Reliability.usedHeapAfterGc();
+        long heapBefore = SmallHeap.usedHeapAfterGc();
         server = HostileServer.start(socket -> hostile(scenario, socket));
         PollRecorder polls = new PollRecorder();
         Path spool = temp.resolve("spool");
@@ -142,7 +143,7 @@ class HostileServerTest {
                     .until(() -> polls.polls().stream().skip(pollsBefore).anyMatch(p -> !p.failed()));
             await(scenario + ": the maildrop drained").atMost(TIMEOUT).until(() -> maildrop.size() == 0);
             // the hostile polls are over: what they allocated must be collectable
-            long heapAfterHostile = Reliability.usedHeapAfterGc();
+            long heapAfterHostile = SmallHeap.usedHeapAfterGc();
             await(scenario + ": recovery logged").atMost(TIMEOUT)
                     .until(() -> !log.at(Level.INFO, "polling works again").isEmpty());
             assertEquals(List.of(), log.at(Level.ERROR, ""), scenario + ": nothing at ERROR");

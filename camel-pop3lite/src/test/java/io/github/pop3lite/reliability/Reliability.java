@@ -1,7 +1,6 @@
 package io.github.pop3lite.reliability;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,14 +104,6 @@ final class Reliability {
                 server.close();
             }
         }
-    }
-
-    /** Heap in use after a full collection, in octets. */
-    static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     static long maxHeapMb() {

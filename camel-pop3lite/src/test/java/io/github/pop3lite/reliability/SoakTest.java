@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
+import io.github.pop3lite.client.SmallHeap;
 import io.github.pop3lite.component.Pop3LiteConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -62,7 +63,7 @@ class SoakTest {
         AtomicInteger wrongSize = new AtomicInteger();
         String uri = Reliability.uri(server.port(), 10);
         Map<String, Object> beans = Map.of();
-        long heapAtStart = Reliability.usedHeapAfterGc();
+        long heapAtStart = SmallHeap.usedHeapAfterGc();
         long started = System.nanoTime();
         context = Reliability.startContext(beans, new RouteBuilder() {
             @Override
@@ -92,7 +93,7 @@ class SoakTest {
             await("delivered " + target).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> delivered.get() >= target);
             if (fed % SAMPLE_EVERY == 0) {
-                last = Reliability.usedHeapAfterGc();
+                last = SmallHeap.usedHeapAfterGc();
                 samples.add(fed + ": " + (last >> 20) + " MB");
                 if (fed == BASELINE_AT) {
                     baseline = last;
