@@ -132,12 +132,12 @@ final class DeliveryLedger {
 
     /**
      * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE and
-     * download of an older message whose record moves to its content key (ahead of the others, so that a copy of
-     * it behind finds that record), and
-     * up to max (0: no limit) messages to route or fetch, in maildrop order but with those that failed before
-     * behind the others, and behind them the messages told apart by content up to the last one the previous poll
-     * downloaded. What grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million
-     * messages fit a small heap.
+     * every download of an older message whose record moves to its content key (ahead of the others, so that a
+     * copy of it behind finds that record), then up to max (0: no limit) messages to route or fetch, in maildrop
+     * order but with those that failed before behind the others, and behind them the messages told apart by
+     * content up to the last one a poll downloaded.
+     * What grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million messages fit a
+     * small heap.
      *
      * @param before the {@link #keys()} taken before the listing
      */
