@@ -21,13 +21,13 @@ import org.apache.camel.spi.IdempotentRepository;
  * {@code <mailboxId>/<uidl> <size> sha256:<digest of the message>}.
  * <p>
  * Which of the two a message gets is decided by the listing and what is stored (see {@link #plan}): once others
- * share a message's UIDL and size, all of them are told apart by content while any of them is listed, and the
- * older message's plain record moves to its content key at its first download, so that it cannot pass to a newer
- * message once the older left.
+ * share a message's UIDL and size, all of them are told apart by content while any of them is listed.
  * <p>
  * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
- * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed}, which
- * is what allows deleting, unrouted, a message whose earlier deletion was never committed; a bare claim may be
+ * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed} and the
+ * routed record of the message's content key: a message is deleted unrouted (its earlier deletion never
+ * committed) only once its download found that content routed, since a UIDL and size alone may have passed to a
+ * new message; in keep mode a plain routed record skips the message without a download. A bare claim may be
  * another consumer's message in flight, so it is skipped instead. A key is forgotten at the first poll whose
  * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule), or, under a UIDL
  * and size told apart by content, at a poll that downloaded every message listed under them and none showed it.
@@ -40,11 +40,14 @@ final class DeliveryLedger {
     enum Action {
         /** Claim the key, then route the message. */
         ROUTE,
-        /** Routed before, its deletion not committed: delete it without routing it again. */
+        /** Its content was routed before, its deletion not committed: delete it without routing it again. */
         DELETE,
         /** Routed before (keep mode), or claimed by another consumer: leave it. */
         SKIP,
-        /** Only the message's content tells it apart: download it, then {@link #decide(Listed, byte[])}. */
+        /**
+         * Only the message's content tells it apart, or tells whether it is the one routed under its UIDL and
+         * size: download it, then {@link #decide(Listed, byte[])}.
+         */
         FETCH
     }
 
@@ -57,7 +60,7 @@ final class DeliveryLedger {
         }
     }
 
-    /** What to do with one listed message; key is null for {@link Action#FETCH}. */
+    /** What to do with one listed message; key is null for {@link Action#FETCH} once planned. */
     record Step(Listed message, Action action, String key) {
     }
 
@@ -77,12 +80,6 @@ final class DeliveryLedger {
     private volatile int fetchedThrough;
     /** Whether this poll downloaded a message told apart by content yet. */
     private volatile boolean fetchedNow;
-    /**
-     * This poll's first listed message of each UIDL and size that others share now, whose plain key was routed:
-     * its download moves that record to its digest key, so that the record cannot pass to another message once
-     * the older one left.
-     */
-    private final Map<Integer, String> older = new ConcurrentHashMap<>();
     /** This poll's UIDL and sizes (an empty UIDL without UIDL) told apart by content. */
     private final Set<String> byContent = ConcurrentHashMap.newKeySet();
     /** Of those, the ones still downloading, with the keys stored under them before the listing. */
@@ -131,9 +128,10 @@ final class DeliveryLedger {
     }
 
     /**
-     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every DELETE and
-     * every download of an older message whose record moves to its content key (ahead of the others, so that a
-     * copy of it behind finds that record), then up to max (0: no limit) messages to route or fetch, in maildrop
+     * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every download of a
+     * message whose plain key was routed, which checks its content before it is deleted or skipped (it routes
+     * nothing unless a new message took that UIDL and size, so it takes no place), then up to max (0: no limit)
+     * messages to route or fetch, in maildrop
      * order but with those that failed before behind the others, and behind them the messages told apart by
      * content up to the last one a poll downloaded.
      * What grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million messages fit a
@@ -144,23 +142,23 @@ final class DeliveryLedger {
     List<Step> plan(List<Listed> listing, Set<String> before, int max) {
         ListedParts listed = new ListedParts(listing);
         forget(before, listed);
-        older.clear();
         groups.clear();
         byContent.clear();
-        // UIDL and size of the messages that were told apart by content: their keys carry a digest
-        Set<String> toldApart = new HashSet<>();
         Map<String, Set<String>> stored = new HashMap<>();
         for (String key : before) {
             String rest = key.substring(prefix.length());
             if (listed.contains(part(rest))) {
                 stored.computeIfAbsent(part(rest), part -> new HashSet<>()).add(key);
-                if (rest.contains(DIGEST)) {
-                    toldApart.add(part(rest));
-                }
             }
         }
         listed.endLookups();
-        // deletions, and downloads of older messages: they route nothing, so they take no place under max;
+        Set<String> toldApart = new HashSet<>();
+        stored.forEach((part, keys) -> {
+            if (toldApart(keys)) {
+                toldApart.add(part);
+            }
+        });
+        // downloads that check a routed plain key route nothing as a rule, so they take no place under max;
         // of the others only the first max are kept
         Plan unlimited = new Plan(listing, prefix, 0);
         Plan fresh = new Plan(listing, prefix, max);
@@ -182,9 +180,8 @@ final class DeliveryLedger {
                 }
             }
             switch (step.action()) {
-                case DELETE -> unlimited.append(i, step);
                 case FETCH -> {
-                    if (older.containsKey(message.number())) {
+                    if (step.key() != null) {
                         unlimited.append(i, step);
                     } else {
                         (message.number() <= fetched ? passed : fresh).append(i, step);
@@ -206,52 +203,59 @@ final class DeliveryLedger {
     }
 
     /**
+     * Whether the keys stored under a UIDL and size say that its messages are told apart by content: a key with a
+     * digest, other than the one routed record of a content that a plain key's success writes beside it.
+     */
+    private static boolean toldApart(Set<String> keys) {
+        int digests = 0;
+        boolean plain = false;
+        boolean digestClaim = false;
+        for (String key : keys) {
+            if (key.contains(DIGEST)) {
+                digests++;
+                digestClaim |= !key.endsWith(ROUTED);
+            } else {
+                plain = true;
+            }
+        }
+        return digests > 0 && (!plain || digests > 1 || digestClaim);
+    }
+
+    /**
      * A UIDL and size seen once in the listing is the key. Once others share them, every one of them is told
-     * apart by content, and goes on being so while any of them is listed: a plain key never again decides alone,
-     * since the message it was stored for may be the one that left. The plain key stored before belongs to the
-     * first of them (the older message: later arrivals are listed after it); routed, it moves to that message's
-     * digest key at its download; a bare claim (another consumer's route in flight) leaves that message alone.
+     * apart by content, and goes on being so while any of them is listed. The plain key stored before belongs to
+     * the first of them (the older message: later arrivals are listed after it). Routed, it tells only that a
+     * message under that UIDL and size was routed, not that this one was: the message is downloaded (a FETCH that
+     * carries the plain key) and its content decides, except in keep mode, where a unique UIDL and size so routed
+     * is skipped, as downloading every kept message at every poll is not to be paid. A bare claim (another
+     * consumer's route in flight) leaves that message alone.
      */
     private Step plan(Listed message, boolean unique, boolean first, Set<String> toldApart) {
         if (message.uid() == null) {
             return new Step(message, Action.FETCH, null);
         }
         String key = prefix + message.part();
-        if (unique && !toldApart.contains(message.part())) {
-            return decide(message, key);
-        }
+        boolean plain = unique && !toldApart.contains(message.part());
         if (first && repository.contains(key + ROUTED)) {
-            older.put(message.number(), key);
-            return new Step(message, Action.FETCH, null);
+            return new Step(message, plain && !delete ? Action.SKIP : Action.FETCH, key);
         }
         if (first && repository.contains(key)) {
-            return decide(message, key);
+            return new Step(message, Action.SKIP, key);
         }
-        return new Step(message, Action.FETCH, null);
+        return new Step(message, plain ? Action.ROUTE : Action.FETCH, plain ? key : null);
     }
 
-    /** The decision for a message fetched because only its content tells it apart. */
+    /** The decision for a downloaded message whose content decides. */
     Step decide(Listed message, byte[] sha256) {
-        String key = prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256);
-        String plain = older.remove(message.number());
-        if (plain != null) {
-            adopt(plain, key);
-        }
+        String key = contentKey(message, sha256);
         Step step = decide(message, key);
         fetched(message);
         shown(message.part(), key);
         return step;
     }
 
-    /** The routed record of an older message's plain key becomes its digest key's: written first, then removed. */
-    private void adopt(String plain, String key) {
-        for (String adopted : List.of(key + ROUTED, key)) {
-            repository.add(adopted);
-            repository.confirm(adopted);
-            known.add(adopted);
-        }
-        release(plain + ROUTED);
-        release(plain);
+    private String contentKey(Listed message, byte[] sha256) {
+        return prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256);
     }
 
     /**
@@ -297,18 +301,28 @@ final class DeliveryLedger {
     }
 
     /**
-     * The route succeeded: the success is recorded, then the claim confirmed, both before any DELE. The
-     * {@code routed} key is written first because it alone decides: should the process die before the claim is
-     * confirmed, the next poll (of any node) finds it and deletes the message unrouted, where a confirmed claim
-     * without it would be skipped by everyone for as long as the message stays listed.
+     * The route succeeded: the success is recorded, then the claim confirmed, all before any DELE. The routed
+     * record of the message's content key ({@code sha256}: the digest of what was routed) is written first, so
+     * that a plain routed record never stands without it: it is what a later download checks before deleting a
+     * message under that UIDL and size unrouted. The {@code routed} keys are written before the confirm because
+     * they alone decide: should the process die before the claim is confirmed, the next poll (of any node) finds
+     * them and deletes the message unrouted, where a confirmed claim without them would be skipped by everyone for
+     * as long as the message stays listed.
      */
-    void routed(Step step) {
-        String routed = step.key() + ROUTED;
-        repository.add(routed);
-        repository.confirm(routed);
-        known.add(routed);
+    void routed(Step step, byte[] sha256) {
+        String content = contentKey(step.message(), sha256);
+        if (!content.equals(step.key())) {
+            record(content + ROUTED);
+        }
+        record(step.key() + ROUTED);
         repository.confirm(step.key());
         failed.remove(step.message().part());
+    }
+
+    private void record(String key) {
+        repository.add(key);
+        repository.confirm(key);
+        known.add(key);
     }
 
     /** The route failed: the claim is released, so that the next poll routes the message again. */

@@ -91,8 +91,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
     record Deletion(int number, String key) {
     }
 
-    /** A message downloaded and claimed, with its Exchange ready to route. */
-    record Fetched(Step step, Exchange exchange) {
+    /** A message downloaded and claimed, with its Exchange ready to route and the SHA-256 of its content. */
+    record Fetched(Step step, Exchange exchange, byte[] sha256) {
     }
 
     /** Skips, from now on, a message whose data went past the size LIST announced for it. */
@@ -420,10 +420,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             this.toFetch = new int[plan.size()];
             for (int k = 0; k < plan.size(); k++) {
                 Step step = plan.get(k);
-                if (step.action() == Action.DELETE) {
-                    LOG.debug("Message {} ({}) was routed before; deleting it now", step.message().number(), step.key());
-                    toDelete.add(new Deletion(step.message().number(), step.key()));
-                } else if (inMemoryLimit > 0 && step.message().size() > inMemoryLimit) {
+                if (inMemoryLimit > 0 && step.message().size() > inMemoryLimit) {
                     reportTooLargeForMemory(step.message());
                     ledger.fetchFailed(step.message());
                 } else {
@@ -570,14 +567,15 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         }
 
         /**
-         * Downloads one message into Camel's stream cache, decides on its key when only its content tells it
-         * apart, maps its headers and claims it. A failure of this message alone (the spool cannot be written,
-         * its headers cannot be read) leaves it on the server and returns null; a broken session throws.
+         * Downloads one message into Camel's stream cache with the digest of its content (which its success
+         * records), decides on its key when its content decides, maps its headers and claims it. A failure of
+         * this message alone (the spool cannot be written, its headers cannot be read) leaves it on the server and
+         * returns null; a broken session throws.
          */
         private Fetched fetch(Step planned, InputStream data) throws IOException {
             Listed message = planned.message();
             Exchange exchange = createExchange(false);
-            MessageDigest digest = planned.action() == Action.FETCH ? sha256() : null;
+            MessageDigest digest = sha256();
             CachedOutputStream cache = new CachedOutputStream(exchange);
             IOException spoolFailure = null;
             long length = 0;
@@ -593,9 +591,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                                           + " octets) although the server announced " + message.size()
                                           + "; the session was closed and the message is skipped from now on");
                 }
-                if (digest != null) {
-                    digest.update(buffer, 0, n);
-                }
+                digest.update(buffer, 0, n);
                 if (spoolFailure == null) {
                     try {
                         cache.write(buffer, 0, n);
@@ -605,17 +601,20 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     }
                 }
             }
-            Step step = digest != null ? ledger.decide(message, digest.digest()) : planned;
+            byte[] sha256 = digest.digest();
+            Step step = planned.action() == Action.FETCH ? ledger.decide(message, sha256) : planned;
+            if (step.action() != Action.ROUTE) {
+                // only the digest was needed: a spool that failed on the way does not matter
+                if (step.action() == Action.DELETE) {
+                    LOG.debug("Message {} ({}) was routed before; deleting it now", message.number(), step.key());
+                    toDelete.add(new Deletion(message.number(), step.key()));
+                }
+                discard(exchange);
+                return null;
+            }
             try {
                 if (spoolFailure != null) {
                     throw spoolFailure;
-                }
-                if (step.action() != Action.ROUTE) {
-                    if (step.action() == Action.DELETE) {
-                        toDelete.add(new Deletion(message.number(), step.key()));
-                    }
-                    discard(exchange);
-                    return null;
                 }
                 StreamCache body = cache.newStreamCache();
                 prepare(exchange, step, body);
@@ -632,7 +631,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 discard(exchange);
                 return null;
             }
-            return new Fetched(step, exchange);
+            return new Fetched(step, exchange, sha256);
         }
 
         /** Reads message data; data past the size LIST announced skips the message from now on and ends the session. */
@@ -702,7 +701,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                                 + " it stays on the POP3 server and is tried again at the next poll", exchange);
                 } else {
                     // recorded before DELE: should the deletion not be committed, the message is deleted, not routed, later
-                    ledger.routed(step);
+                    ledger.routed(step, fetched.sha256());
                     routed++;
                     if (config.isDelete()) {
                         toDelete.add(new Deletion(step.message().number(), step.key()));

@@ -44,10 +44,31 @@ class DeliveryLedgerTest {
 
     static Stream<Arguments> histories() {
         return Stream.of(
-                Arguments.of("routed, then deleted unrouted when its deletion was not committed", true, 0, List.of(
-                        poll("1/a/10/x", "1:ROUTE", "1=ok"),
-                        poll("1/a/10/x", "1:DELETE", ""),
-                        poll("", "", ""))),
+                Arguments.of("routed, then deleted unrouted when its deletion was not committed, once its download"
+                             + " found its content routed", true, 0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x", "1:FETCH>DELETE", ""),
+                                poll("1/a/10/x", "1:FETCH>DELETE", ""),
+                                poll("", "", ""))),
+                Arguments.of("delete mode: the routed message left and a new one came under its UIDL and size between two"
+                             + " polls (its deletion not committed, then another client deleted it): the new one is"
+                             + " routed, then deleted unrouted when its own deletion was not committed", true, 0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/y", "1:FETCH>ROUTE", "1=ok"),
+                                poll("1/a/10/y", "1:FETCH>DELETE", ""),
+                                poll("", "", ""))),
+                Arguments.of("delete mode: a newer message shared the routed one's UIDL and size, the older one's download"
+                             + " failed at every poll that listed both, then the older left: the newer is routed", true,
+                        0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH 2:FETCH>ROUTE", "1=refused 2=fail"),
+                                poll("1/a/10/x 2/a/10/y", "1:FETCH 2:FETCH>ROUTE", "1=refused 2=fail"),
+                                poll("1/a/10/y", "1:FETCH>ROUTE", "1=ok"),
+                                poll("", "", ""))),
+                Arguments.of("keep mode: a message routed under a unique UIDL and size is skipped without a download", false,
+                        0, List.of(
+                                poll("1/a/10/x", "1:ROUTE", "1=ok"),
+                                poll("1/a/10/x", "", ""))),
                 Arguments.of("keep mode: routed once, skipped while listed", false, 0, List.of(
                         poll("1/a/10/x 2/b/20/y", "1:ROUTE 2:ROUTE", "1=ok 2=ok"),
                         poll("1/a/10/x 2/b/20/y", "", ""),
@@ -71,8 +92,8 @@ class DeliveryLedgerTest {
                 Arguments.of("keep mode: messages sharing a UIDL are each delivered once", false, 0, List.of(
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>ROUTE 2:FETCH>ROUTE", "1=ok 2=ok"),
                         poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
-                Arguments.of("a UIDL and size shared only now: the older message takes its key's record into its content"
-                             + " key, the new one is routed", false, 0, List.of(
+                Arguments.of("a UIDL and size shared only now: the older message is found routed by its content, the new"
+                             + " one is routed", false, 0, List.of(
                                 poll("1/a/10/x", "1:ROUTE", "1=ok"),
                                 poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>ROUTE", "2=ok"),
                                 poll("1/a/10/x 2/a/10/y", "1:FETCH>SKIP 2:FETCH>SKIP", ""))),
@@ -83,8 +104,8 @@ class DeliveryLedgerTest {
                                 poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=fail"),
                                 poll("1/a/10/x 2/a/10/y 3/b/20/z", "3:ROUTE", "3=ok"),
                                 poll("1/a/10/x 2/a/10/y 3/b/20/z", "1:FETCH>SKIP", ""))),
-                Arguments.of("maxMessagesPerPoll: the older message's download that moves its record takes no place", true,
-                        1, List.of(
+                Arguments.of("maxMessagesPerPoll: the download that checks a routed message's content takes no place",
+                        true, 1, List.of(
                                 poll("1/a/10/x", "1:ROUTE", "1=ok"),
                                 poll("1/a/10/x 2/a/10/y", "1:FETCH>DELETE 2:FETCH>ROUTE", "2=ok"))),
                 Arguments.of("maxMessagesPerPoll without UIDL: a failing message told apart by content yields its place",
@@ -105,7 +126,7 @@ class DeliveryLedgerTest {
                         poll("1/a/10/x 2/b/10/y", "2:ROUTE", "2=ok"))),
                 Arguments.of("deletions of earlier polls do not count against maxMessagesPerPoll", true, 1, List.of(
                         poll("1/a/10/x 2/b/10/y", "1:ROUTE", "1=ok"),
-                        poll("1/a/10/x 2/b/10/y", "1:DELETE 2:ROUTE", "2=ok"))));
+                        poll("1/a/10/x 2/b/10/y", "1:FETCH>DELETE 2:ROUTE", "2=ok"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,8 +151,9 @@ class DeliveryLedgerTest {
         InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
         DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, true);
         run(ledger, poll("1/a/10/x 2/-/20/y", "1:ROUTE 2:FETCH>ROUTE", "1=ok 2=fail"), 0);
-        assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10", MAILBOX + "/a 10 routed")),
-                new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
+        // the claim, its success, and the success of the content routed, which a later download checks
+        assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10", MAILBOX + "/a 10 routed",
+                MAILBOX + "/a 10 sha256:" + hex("x") + " routed")), new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
         assertEquals(MAILBOX + "/ 20 sha256:" + hex("y"), ledger.decide(listed("2/-/20/y"), sha256("y")).key());
     }
 
@@ -144,6 +166,23 @@ class DeliveryLedgerTest {
         run(ledger, poll("1/a/10/x 2/a/10/y", "", "2=fail"), 0);
         // x left: y alone shows x's UIDL and size, and must not be taken for x
         assertEquals("1:FETCH>ROUTE", run(ledger, poll("1/a/10/y", "", "1=ok"), 0));
+    }
+
+    @Test
+    void anotherConsumerRoutingAndDeletingTheOlderMessageBetweenOurListingAndItsDownloadLosesNoNewerOne()
+            throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger ours = new DeliveryLedger(repository, MAILBOX, true);
+        DeliveryLedger other = new DeliveryLedger(repository, MAILBOX, true);
+        Poll both = poll("1/a/10/x 2/a/10/y", "", "1=refused 2=fail");
+        List<Step> plan = ours.plan(listing(both), ours.keys(), 0);
+        // the other consumer listed x before y came, routed it under its plain key and deleted it
+        assertEquals("1:ROUTE", run(other, poll("1/a/10/x", "", "1=ok"), 0));
+        // so our download of x finds it gone, and y's route fails
+        assertEquals("1:FETCH 2:FETCH>ROUTE", execute(ours, plan, both));
+        // y alone under x's routed UIDL and size is routed, not deleted as x
+        assertEquals("1:FETCH>ROUTE", run(ours, poll("1/a/10/y", "", "1=ok"), 0));
+        assertEquals("1:FETCH>DELETE", run(other, poll("1/a/10/y", "", ""), 0));
     }
 
     @Test
@@ -203,10 +242,10 @@ class DeliveryLedgerTest {
         DeliveryLedger crashed = new DeliveryLedger(dying, MAILBOX, true);
         Step step = crashed.plan(List.of(listed("1/a/10/x")), crashed.keys(), 0).get(0);
         assertTrue(crashed.claim(step.key()));
-        assertThrows(IllegalStateException.class, () -> crashed.routed(step));
+        assertThrows(IllegalStateException.class, () -> crashed.routed(step, sha256("x")));
 
         DeliveryLedger next = new DeliveryLedger(keys, MAILBOX, true);
-        assertEquals("1:DELETE", run(next, poll("1/a/10/x", "", ""), 0));
+        assertEquals("1:FETCH>DELETE", run(next, poll("1/a/10/x", "", ""), 0));
     }
 
     @Test
@@ -260,16 +299,30 @@ class DeliveryLedgerTest {
 
     /** Runs one poll as the consumer does, and returns its decisions. */
     private static String run(DeliveryLedger ledger, Poll poll, int max) throws Exception {
+        return execute(ledger, ledger.plan(listing(poll), ledger.keys(), max), poll);
+    }
+
+    private static List<Listed> listing(Poll poll) {
         List<Listed> listing = new ArrayList<>();
-        List<String> contents = new ArrayList<>();
         for (String entry : poll.listing().split(" ")) {
             if (!entry.isEmpty()) {
                 listing.add(listed(entry));
+            }
+        }
+        return listing;
+    }
+
+    /** Downloads, routes and settles a planned poll as the consumer does, and returns its decisions. */
+    private static String execute(DeliveryLedger ledger, List<Step> plan, Poll poll) throws Exception {
+        List<Listed> listing = listing(poll);
+        List<String> contents = new ArrayList<>();
+        for (String entry : poll.listing().split(" ")) {
+            if (!entry.isEmpty()) {
                 contents.add(entry.split("/")[3]);
             }
         }
         List<String> decisions = new ArrayList<>();
-        for (Step planned : ledger.plan(listing, ledger.keys(), max)) {
+        for (Step planned : plan) {
             Step step = planned;
             String prefix = "";
             if (planned.action() == Action.FETCH) {
@@ -293,7 +346,7 @@ class DeliveryLedgerTest {
                 }
                 case "ok" -> {
                     assertTrue(ledger.claim(step.key()));
-                    ledger.routed(step);
+                    ledger.routed(step, sha256(contents.get(listing.indexOf(step.message()))));
                 }
                 default -> throw new IllegalArgumentException("no outcome for message " + step.message().number());
             }
