@@ -259,8 +259,9 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         Mail b = Mail.of(2, "uid-b");
         Script first = retrievedAndDeleted(listed(loggedIn(), a, b), a, b);
         first.expect("QUIT").hangUp();
-        // the server lost the deletions: both are listed again, and must be deleted, not routed
-        Script second = deleOk(deleOk(listed(loggedIn(), a, b), a), b);
+        // the server lost the deletions: both are listed again, and must be deleted, not routed, once their
+        // downloads found them routed
+        Script second = deleOk(retr(deleOk(retr(listed(loggedIn(), a, b), a), a), b), b);
         quitOk(second);
         ScriptedPop3Server server = serve(first, second);
         start(uri(server.port(), 2, ""));
@@ -272,6 +273,33 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals(0, polls.get(1).routed());
         assertFalse(polls.get(1).failed());
         assertEquals(HealthCheck.State.UP, health());
+    }
+
+    @ParameterizedTest(name = "same content: {0}")
+    @ValueSource(booleans = { false, true })
+    void aNewMessageUnderTheUidlAndSizeOfOneWhoseDeletionWasNotCommittedIsRoutedNotDeleted(boolean sameContent)
+            throws Exception {
+        Mail a = Mail.of(1, "uid-a");
+        // another client deleted a, and the server gave its UIDL to a new message of the same size
+        Mail reused = new Mail(1, "uid-a", a.text().replace("body of", "BODY OF"));
+        Mail second = sameContent ? a : reused;
+        assertEquals(a.size(), reused.size());
+        Script first = deleOk(retr(listed(loggedIn(), a), a), a);
+        first.expect("QUIT").hangUp();
+        Script next = retr(listed(loggedIn(), second), second);
+        quitOk(deleOk(next, second));
+        ScriptedPop3Server server = serve(first, next);
+        start(uri(server.port(), 2, ""));
+
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertTrue(polls.get(0).failed(), "the lost QUIT is reported");
+        assertFalse(polls.get(1).failed());
+        List<String> bodies = getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(String.class)).toList();
+        // the message routed is deleted without a second Exchange; the new one is routed before its deletion
+        assertEquals(sameContent ? List.of(a.text()) : List.of(a.text(), reused.text()), bodies);
+        assertEquals(sameContent ? 0 : 1, polls.get(1).routed());
     }
 
     @Test
@@ -286,7 +314,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         Script second = ScriptedPop3Server.script()
                 .step("wait until the test has checked the health", c -> checked.await(10, TimeUnit.SECONDS));
         second.send("+OK ready\r\n").expect("CAPA").send(CAPA_BEFORE_LOGIN).expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
-        quitOk(deleOk(listed(second, a), a));
+        quitOk(deleOk(retr(listed(second, a), a), a));
         ScriptedPop3Server server = serve(first, second);
         start(uri(server.port(), 2, ""));
 
@@ -316,7 +344,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         Script second = ScriptedPop3Server.script()
                 .step("wait until the test has checked the health", c -> checked.await(10, TimeUnit.SECONDS));
         second.send("+OK ready\r\n").expect("CAPA").send(CAPA_BEFORE_LOGIN).expect("USER " + USER).send("+OK\r\n").expect("PASS " + PASSWORD).send("+OK\r\n");
-        quitOk(deleOk(listed(second, a), a));
+        quitOk(deleOk(retr(listed(second, a), a), a));
         ScriptedPop3Server server = serve(first, second);
         start(uri(server.port(), 2, ""));
 
