@@ -12,8 +12,8 @@ import org.apache.camel.spi.IdempotentRepository;
 
 /**
  * The delivery rules of one mailbox: from a listing and the idempotent repository, what each listed message gets
- * (route it, delete it unrouted, skip it, or fetch it first because only its content tells it apart), and which
- * keys to forget. No server is involved: the consumer feeds it listings and outcomes.
+ * (route it, skip it, or fetch it first because its content decides: whether to route it, delete it unrouted or
+ * skip it), and which keys to forget. No server is involved: the consumer feeds it listings and outcomes.
  * <p>
  * A key is {@code <mailboxId>/<uidl> <size>}: the UIDL identifies a message only while it is unique in the
  * listing and the message exists, and the LIST size tells most reused UIDLs apart. Messages that share a UIDL
@@ -27,10 +27,11 @@ import org.apache.camel.spi.IdempotentRepository;
  * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed} and the
  * routed record of the message's content key: a message is deleted unrouted (its earlier deletion never
  * committed) only once its download found that content routed, since a UIDL and size alone may have passed to a
- * new message; in keep mode a plain routed record skips the message without a download. A bare claim may be
- * another consumer's message in flight, so it is skipped instead. A key is forgotten at the first poll whose
- * listing, taken after the key was stored, no longer shows its UIDL and size (fetchmail's rule), or, under a UIDL
- * and size told apart by content, at a poll that downloaded every message listed under them and none showed it.
+ * new message, which is then claimed under its content key and routed; in keep mode a plain routed record skips a
+ * message alone under its UIDL and size without a download. A bare claim may be another consumer's message in
+ * flight, so it is skipped instead. A key is forgotten at the first poll whose listing, taken after the key was
+ * stored, no longer shows its UIDL and size (fetchmail's rule), or, under a UIDL and size whose messages were
+ * downloaded, at a poll that downloaded every message listed under them and none showed it.
  */
 final class DeliveryLedger {
 
