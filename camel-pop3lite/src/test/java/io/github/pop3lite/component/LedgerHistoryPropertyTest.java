@@ -49,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a new JVM).</li>
  * </ul>
  * In delete and keep mode, with maxMessagesPerPoll 0 to 3, with or without UIDL, one consumer or two taking turns
- * on one repository, and with claims of a dead process that expire (as JdbcLedger's do) or stay (as in a
- * FileIdempotentRepository). Then the faults stop and a bounded number of clean polls run. Invariants:
+ * on one repository (without master:, on a server that does not lock the maildrop, one sometimes polls between the
+ * other's listing and its downloads), and with claims of a dead process that expire (as JdbcLedger's do) or stay
+ * (as in a FileIdempotentRepository). Then the faults stop and a bounded number of clean polls run. Invariants:
  * <ul>
  * <li>none of our deletions removes a message before its route succeeded (a byte-identical copy counts as the
  * message it copies);</li>
@@ -127,6 +128,10 @@ class LedgerHistoryPropertyTest {
         /** The consumers on the repository: one, or two taking turns (the server locks the maildrop per session). */
         private final DeliveryLedger[] ledgers;
         private DeliveryLedger ledger;
+        /** The consumer whose poll runs, and whether the other one's poll runs inside it. */
+        private int current;
+        private boolean interleaved;
+        private int interleavings;
         private final List<Mail> server = new ArrayList<>();
         private final Map<Integer, Integer> routed = new HashMap<>();
         private final Set<Integer> routedIdentities = new HashSet<>();
@@ -172,10 +177,10 @@ class LedgerHistoryPropertyTest {
                     case ARRIVE -> arrive(event.pick());
                     case LEAVE -> leave(event.pick());
                     case POLL -> {
-                        int consumer = Math.floorMod(event.pick(), ledgers.length);
-                        ledger = ledgers[consumer];
+                        current = Math.floorMod(event.pick(), ledgers.length);
+                        ledger = ledgers[current];
                         poll(new Random(event.seed()), event.seed() % 3 != 0);
-                        ledgers[consumer] = ledger;
+                        ledgers[current] = ledger;
                     }
                     case RESTART -> ledgers[Math.floorMod(event.pick(), ledgers.length)] = newLedger();
                 }
@@ -185,9 +190,10 @@ class LedgerHistoryPropertyTest {
             // consumer) route them all
             int polls = 2 * ledgers.length * (server.size() + 1);
             for (int i = 0; i < polls; i++) {
-                ledger = ledgers[i % ledgers.length];
+                current = i % ledgers.length;
+                ledger = ledgers[current];
                 poll(null, false);
-                ledgers[i % ledgers.length] = ledger;
+                ledgers[current] = ledger;
             }
             check();
             // and nothing changes after that
@@ -197,6 +203,7 @@ class LedgerHistoryPropertyTest {
             }
             Statistics.label("duplicates allowed").collect(!allowedDuplicates.isEmpty());
             Statistics.label("claims left for good").collect(!stuck.isEmpty());
+            Statistics.label("polls between another's listing and its downloads").collect(interleavings > 0);
         }
 
         private void arrive(int pick) {
@@ -306,6 +313,9 @@ class LedgerHistoryPropertyTest {
                 seenUnder.computeIfAbsent(mail.pair(), pair -> new HashSet<>()).add(mail.identity());
             }
             checkKeysOnlyOfListed(listing);
+            if (ledgers.length == 2 && faults != null && !interleaved && faults.nextInt(4) == 0) {
+                otherPollsNow(faults.nextLong());
+            }
             Deque<Step> toFetch = new ArrayDeque<>();
             List<Mail> toDelete = new ArrayList<>();
             for (Step step : plan) {
@@ -371,8 +381,8 @@ class LedgerHistoryPropertyTest {
                 return changes > 0;
             }
             for (Mail mail : toDelete) {
-                if (faults != null && faults.nextInt(12) == 0) {
-                    continue; // DELE refused: the message stays
+                if (faults != null && faults.nextInt(12) == 0 || !server.contains(mail)) {
+                    continue; // DELE refused, or the other consumer deleted it: the message stays, or is gone
                 }
                 if (!routedIdentities.contains(mail.identity())) {
                     fail("message " + mail.id() + " " + mail.pair() + " deleted, never routed; " + this);
@@ -385,13 +395,31 @@ class LedgerHistoryPropertyTest {
             return changes > 0;
         }
 
+        /**
+         * Another consumer without master: (on a server that does not lock the maildrop) polls between this poll's
+         * listing and its downloads: what it routes and deletes is gone when this one downloads it.
+         */
+        private void otherPollsNow(long seed) {
+            DeliveryLedger ours = ledger;
+            int us = current;
+            current = 1 - us;
+            ledger = ledgers[current];
+            interleaved = true;
+            poll(new Random(seed), true);
+            interleaved = false;
+            ledgers[current] = ledger;
+            current = us;
+            ledger = ours;
+            interleavings++;
+        }
+
         /** The consumer's next(): downloads planned messages until one is to be routed, and claims it. */
         private Fetched next(Deque<Step> toFetch, List<Mail> toDelete, List<Mail> session, Random faults) {
             while (!toFetch.isEmpty()) {
                 Step planned = toFetch.poll();
                 Mail mail = session.get(planned.message().number() - 1);
-                if (faults != null && faults.nextInt(12) == 0) {
-                    ledger.fetchFailed(planned.message()); // RETR refused
+                if (faults != null && faults.nextInt(12) == 0 || !server.contains(mail)) {
+                    ledger.fetchFailed(planned.message()); // RETR refused, or the message is gone
                     continue;
                 }
                 Step step = planned.action() == Action.FETCH ? ledger.decide(planned.message(), sha256(mail.content()))
