@@ -81,6 +81,11 @@ final class DeliveryLedger {
     private volatile int fetchedThrough;
     /** Whether this poll downloaded a message told apart by content yet. */
     private volatile boolean fetchedNow;
+    /**
+     * This poll's downloads that check a routed plain key: planned ahead of the others, they do not move the turn
+     * of the messages told apart by content, which would otherwise start over at every poll that has one.
+     */
+    private final Set<Integer> checks = ConcurrentHashMap.newKeySet();
     /** This poll's UIDL and sizes (an empty UIDL without UIDL) told apart by content. */
     private final Set<String> byContent = ConcurrentHashMap.newKeySet();
     /** Of those, the ones still downloading, with the keys stored under them before the listing. */
@@ -145,6 +150,7 @@ final class DeliveryLedger {
         forget(before, listed);
         groups.clear();
         byContent.clear();
+        checks.clear();
         Map<String, Set<String>> stored = new HashMap<>();
         for (String key : before) {
             String rest = key.substring(prefix.length());
@@ -183,6 +189,7 @@ final class DeliveryLedger {
             switch (step.action()) {
                 case FETCH -> {
                     if (step.key() != null) {
+                        checks.add(message.number());
                         unlimited.append(i, step);
                     } else {
                         (message.number() <= fetched ? passed : fresh).append(i, step);
@@ -342,6 +349,9 @@ final class DeliveryLedger {
 
     /** Moves the turn of the messages told apart by content past this one. */
     private void fetched(Listed message) {
+        if (checks.contains(message.number())) {
+            return;
+        }
         fetchedThrough = fetchedNow ? Math.max(fetchedThrough, message.number()) : message.number();
         fetchedNow = true;
     }
