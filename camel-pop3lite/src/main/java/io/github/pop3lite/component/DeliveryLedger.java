@@ -137,9 +137,8 @@ final class DeliveryLedger {
      * Forgets the stored keys whose message the listing no longer shows, then plans the poll: every download of a
      * message whose plain key was routed, which checks its content before it is deleted or skipped (it routes
      * nothing unless a new message took that UIDL and size, so it takes no place), then up to max (0: no limit)
-     * messages to route or fetch, in maildrop
-     * order but with those that failed before behind the others, and behind them the messages told apart by
-     * content up to the last one a poll downloaded.
+     * messages to route or fetch, in maildrop order but with those that failed before behind the others, and
+     * behind them the messages told apart by content up to the last one a poll downloaded.
      * What grows with the listing is arrays ({@link ListedParts}, {@link Plan}), so that a million messages fit a
      * small heap.
      *
