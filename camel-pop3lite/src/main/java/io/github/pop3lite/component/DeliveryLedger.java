@@ -86,6 +86,11 @@ final class DeliveryLedger {
      * of the messages told apart by content, which would otherwise start over at every poll that has one.
      */
     private final Set<Integer> checks = ConcurrentHashMap.newKeySet();
+    /**
+     * Of those, the ones alone under their UIDL and size: found to be the message routed under that plain key, they
+     * keep its records, so that a repository that cannot list its keys still finds them after a restart.
+     */
+    private final Set<Integer> aloneChecks = ConcurrentHashMap.newKeySet();
     /** This poll's UIDL and sizes (an empty UIDL without UIDL) told apart by content. */
     private final Set<String> byContent = ConcurrentHashMap.newKeySet();
     /** Of those, the ones still downloading, with the keys stored under them before the listing. */
@@ -150,6 +155,7 @@ final class DeliveryLedger {
         groups.clear();
         byContent.clear();
         checks.clear();
+        aloneChecks.clear();
         Map<String, Set<String>> stored = new HashMap<>();
         for (String key : before) {
             String rest = key.substring(prefix.length());
@@ -189,6 +195,9 @@ final class DeliveryLedger {
                 case FETCH -> {
                     if (step.key() != null) {
                         checks.add(message.number());
+                        if (listed.unique(i)) {
+                            aloneChecks.add(message.number());
+                        }
                         unlimited.append(i, step);
                     } else {
                         (message.number() <= fetched ? passed : fresh).append(i, step);
@@ -256,6 +265,12 @@ final class DeliveryLedger {
     Step decide(Listed message, byte[] sha256) {
         String key = contentKey(message, sha256);
         Step step = decide(message, key);
+        ContentGroup group = groups.get(message.part());
+        if (group != null && aloneChecks.contains(message.number()) && step.action() != Action.ROUTE
+            && !repository.contains(key)) {
+            // routed under its plain key (its content has no claim of its own): those records are this message's
+            group.shown.add(prefix + message.part());
+        }
         fetched(message);
         shown(message.part(), key);
         return step;

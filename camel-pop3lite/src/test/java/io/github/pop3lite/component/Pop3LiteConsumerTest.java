@@ -1,6 +1,9 @@
 package io.github.pop3lite.component;
 
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -237,7 +240,7 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
             secondPolls.awaitMorePolls(2);
         }
         Set<String> keys = InMemoryKeyListingRepository.of(mailboxId).keysWithPrefix(mailboxId + "/");
-        assertEquals(4, keys.size(), "a routed key and its claim for b and c: " + keys);
+        assertEquals(6, keys.size(), "a claim, its routed key and its content's routed record for b and c: " + keys);
         assertTrue(keys.stream().noneMatch(key -> key.startsWith(mailboxId + "/" + uids.get(1) + " ")),
                 "a's keys are forgotten: " + keys);
         assertEquals(List.of("a", "b", "c"), seen);
@@ -364,6 +367,16 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
         }
     }
 
+    /** The SHA-256 of a message as the server sends it, from a POP3 session of our own, closed without QUIT. */
+    private byte[] sha256OnServer(int number) throws Exception {
+        try (Pop3Client pop3 = Pop3Client.connect(Pop3ClientOptions.builder(bindAddress()).port(port()).build())) {
+            pop3.login(USER, PASSWORD);
+            try (InputStream message = pop3.retr(number)) {
+                return MessageDigest.getInstance("SHA-256").digest(message.readAllBytes());
+            }
+        }
+    }
+
     @Test
     void idempotentRepositoryRecordsUserHostPortUidSizeAndDeletesWhatWasRoutedBefore() throws Exception {
         useTheDefaultMailboxId();
@@ -375,8 +388,10 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
         MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
         repository.start();
         // routed by an earlier consumer whose deletion was never committed
+        String content = known + " sha256:" + HexFormat.of().formatHex(sha256OnServer(1)) + " routed";
         repository.add(known);
         repository.add(known + " routed");
+        repository.add(content);
         context.getRegistry().bind("repo", repository);
 
         routeToMock(uri("idempotentRepository=#repo"));
@@ -389,7 +404,8 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
         assertEquals(List.of(), subjectsOnServer(), "the known message is deleted: its earlier DELE was lost");
         // the keys of this JVM go once a listing no longer shows their message; a plain repository cannot list
         // the others, so those stay
-        assertEquals(new TreeSet<>(List.of(known, known + " routed")), new TreeSet<>(repository.getCache().keySet()));
+        assertEquals(new TreeSet<>(List.of(known, known + " routed", content)),
+                new TreeSet<>(repository.getCache().keySet()));
     }
 
     @Test
