@@ -293,6 +293,17 @@ class DeliveryLedgerTest {
         assertEquals(Set.of(MAILBOX + "/old 10"), repository.getCache().keySet());
     }
 
+    @Test
+    void aMessageWhoseDeletionWasNotCommittedIsDeletedAfterARestartOverARepositoryThatCannotListItsKeys()
+            throws Exception {
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        run(new DeliveryLedger(repository, MAILBOX, true), poll("1/a/10/x", "1:ROUTE", "1=ok"), 0);
+        assertEquals("1:FETCH>DELETE", run(new DeliveryLedger(repository, MAILBOX, true), poll("1/a/10/x", "", ""), 0));
+        // the check kept the plain key's records, which a new ledger finds without listing the repository
+        assertEquals("1:FETCH>DELETE", run(new DeliveryLedger(repository, MAILBOX, true), poll("1/a/10/x", "", ""), 0));
+    }
+
     /** A repository with nothing to start or stop. */
     private abstract static class RepositoryWithoutService extends ServiceSupport implements KeyListingRepository {
     }
