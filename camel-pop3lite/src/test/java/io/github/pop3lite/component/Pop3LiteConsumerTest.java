@@ -277,6 +277,44 @@ class Pop3LiteConsumerTest extends GreenMailTestSupport {
         assertEquals(List.of("a"), subjectsOnServer());
     }
 
+    @Test
+    void keepModeWithAMailboxIdAnotherHostNameForTheServerDeliversNothingAgain() throws Exception {
+        deliverSubjects("a");
+        MemoryIdempotentRepository repository = new MemoryIdempotentRepository();
+        repository.start();
+        context.getRegistry().bind("repo", repository);
+        List<String> first = new CopyOnWriteArrayList<>();
+        recordSubjects(context, uri("delete=false&idempotentRepository=#repo&mailboxId=inbox"), first);
+        await("a routed").atMost(TIMEOUT).until(() -> first.size() == 1);
+        context.stop();
+
+        // the same server under the name localhost (127.0.0.1 here), as after a change of the host alias
+        String renamed = uri("delete=false&idempotentRepository=#repo&mailboxId=inbox")
+                .replace("pop3lite:127.0.0.1:", "pop3lite:localhost:");
+        List<String> sameMailbox = new CopyOnWriteArrayList<>();
+        try (CamelContext next = new DefaultCamelContext()) {
+            PollRecorder nextPolls = new PollRecorder();
+            next.getRegistry().bind("polls", nextPolls);
+            next.getRegistry().bind("repo", repository);
+            recordSubjects(next, renamed, sameMailbox);
+            next.start();
+            nextPolls.awaitPolls(3);
+        }
+        assertEquals(List.of(), sameMailbox, "the mailboxId, not the host name, scopes the keys");
+
+        // without a mailboxId the keys are scoped by user@host:port, so the new name is a new mailbox
+        List<String> defaultScope = new CopyOnWriteArrayList<>();
+        try (CamelContext next = new DefaultCamelContext()) {
+            next.getRegistry().bind("polls", new PollRecorder());
+            next.getRegistry().bind("repo", repository);
+            recordSubjects(next, renamed.replace("&mailboxId=inbox", ""), defaultScope);
+            next.start();
+            await("a routed under user@localhost:port").atMost(TIMEOUT).until(() -> defaultScope.size() == 1);
+        }
+        assertEquals(List.of("a"), first);
+        assertEquals(List.of("a"), subjectsOnServer());
+    }
+
     /** A route {@code pop3} from uri that adds the Subject of each Exchange to seen. */
     private static void recordSubjects(CamelContext camel, String uri, List<String> seen) throws Exception {
         camel.addRoutes(new RouteBuilder() {
