@@ -28,6 +28,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 /**
  * One client in a JVM of its own (started by the harness with the -Xmx under test), driven over stdin/stdout:
@@ -61,6 +62,8 @@ public final class ClientMain {
 
     /** Of the trust store the harness writes for POP3S; it holds a public certificate only. */
     static final String TRUSTSTORE_PASSWORD = "changeit";
+    /** Room for every key of a run: at most three per message routed, 10,000 messages on h. */
+    private static final int LEDGER_KEYS = 100_000;
 
     private final PrintStream protocol;
     private final String client;
@@ -76,7 +79,6 @@ public final class ClientMain {
     private final int take;
 
     private final AtomicInteger count = new AtomicInteger();
-    private int runs;
     private final AtomicLong octets = new AtomicLong();
     private CamelContext context;
 
@@ -187,10 +189,11 @@ public final class ClientMain {
             // greedy: poll again at once after a poll that found mail; maxMessagesPerPoll 0 (default): no limit.
             // With take, one poll of the first messages, and no second poll before the harness stops the route.
             // Each run drains a reloaded maildrop, which may number its messages as the last one did (Dovecot's
-            // index is removed), so it is a mailbox of its own: the keys the JVM's default repository may still
-            // hold from the previous run, if it stopped before a poll saw the maildrop empty, do not apply to it
+            // index is removed), so it gets a repository of its own (bound below), collected with its context: the
+            // keys of the last poll of a run, forgotten only by a later listing, neither apply to the next run nor
+            // add up over the runs of one JVM, as they would in the JVM's default repository of one mailboxId
             case "pop3lite" -> "pop3lite:" + host + ":" + port + "?username=" + user + "&password=RAW(" + password + ")"
-                               + "&delete=true&initialDelay=0&mailboxId=" + user + "@run-" + ++runs
+                               + "&delete=true&initialDelay=0&idempotentRepository=#benchLedger"
                                + (take > 0 ? "&maxMessagesPerPoll=" + take + "&greedy=false&delay=3600000"
                                   : "&delay=10&greedy=true");
             // camel-mail's defaults already fetch everything (maxMessagesPerPoll=0, fetchSize=-1); closeFolder=true
@@ -200,6 +203,9 @@ public final class ClientMain {
             default -> throw new IllegalArgumentException("unknown client '" + client + "'");
         };
         context = new DefaultCamelContext();
+        if ("pop3lite".equals(client)) {
+            context.getRegistry().bind("benchLedger", MemoryIdempotentRepository.memoryIdempotentRepository(LEDGER_KEYS));
+        }
         if (truststore != null && "pop3lite".equals(client)) {
             context.getRegistry().bind("benchTls", sslContextParameters(truststore));
             // the certificate names localhost; the harness connects to 127.0.0.1
