@@ -12,7 +12,6 @@ import io.github.pop3lite.component.DeliveryLedger.Action;
 import io.github.pop3lite.component.DeliveryLedger.Listed;
 import io.github.pop3lite.component.DeliveryLedger.Step;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -203,48 +202,15 @@ class DeliveryLedgerTest {
 
     @Test
     void aProcessDyingBetweenTheTwoSuccessWritesLeavesAMessageThatIsDeletedNotStuck() throws Exception {
-        InMemoryKeyListingRepository keys = new InMemoryKeyListingRepository();
         // confirming the claim is where the process dies; the routed key, if written first, survives it
-        KeyListingRepository dying = new RepositoryWithoutService() {
-            @Override
-            public boolean add(String key) {
-                return keys.add(key);
-            }
-
-            @Override
-            public boolean contains(String key) {
-                return keys.contains(key);
-            }
-
-            @Override
-            public boolean remove(String key) {
-                return keys.remove(key);
-            }
-
-            @Override
-            public boolean confirm(String key) {
-                if (!key.endsWith(DeliveryLedger.ROUTED)) {
-                    throw new IllegalStateException("the process died");
-                }
-                return true;
-            }
-
-            @Override
-            public void clear() {
-                keys.clear();
-            }
-
-            @Override
-            public Set<String> keysWithPrefix(String prefix) {
-                return keys.keysWithPrefix(prefix);
-            }
-        };
+        DyingRepository dying = new DyingRepository();
+        dying.dying = true;
         DeliveryLedger crashed = new DeliveryLedger(dying, MAILBOX, true);
         Step step = crashed.plan(List.of(listed("1/a/10/x")), crashed.keys(), 0).get(0);
         assertTrue(crashed.claim(step.key()));
-        assertThrows(IllegalStateException.class, () -> crashed.routed(step, sha256("x")));
+        assertThrows(DyingRepository.ProcessDied.class, () -> crashed.routed(step, sha256("x")));
 
-        DeliveryLedger next = new DeliveryLedger(keys, MAILBOX, true);
+        DeliveryLedger next = new DeliveryLedger(dying.keys, MAILBOX, true);
         assertEquals("1:FETCH>DELETE", run(next, poll("1/a/10/x", "", ""), 0));
     }
 
@@ -303,10 +269,6 @@ class DeliveryLedgerTest {
         assertEquals("1:FETCH>DELETE", run(first, poll("1/a/10/x", "", ""), 0));
         // that check kept the plain key's records, which a new ledger finds without listing the repository
         assertEquals("1:FETCH>DELETE", run(new DeliveryLedger(repository, MAILBOX, true), poll("1/a/10/x", "", ""), 0));
-    }
-
-    /** A repository with nothing to start or stop. */
-    private abstract static class RepositoryWithoutService extends ServiceSupport implements KeyListingRepository {
     }
 
     /** Runs one poll as the consumer does, and returns its decisions. */

@@ -26,7 +26,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
-import org.apache.camel.support.service.ServiceSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -364,7 +363,7 @@ class LedgerHistoryPropertyTest {
                     repository.dying = fault == 4;
                     try {
                         ledger.routed(current.step(), sha256(mail.content()));
-                    } catch (ProcessDied e) {
+                    } catch (DyingRepository.ProcessDied e) {
                         // between the routed write and the claim's confirm: the routed key decides
                         repository.dying = false;
                         died(batch);
@@ -542,53 +541,6 @@ class LedgerHistoryPropertyTest {
             return MessageDigest.getInstance("SHA-256").digest(content);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The process died. */
-    private static final class ProcessDied extends RuntimeException {
-        ProcessDied() {
-            super("the process died", null, false, false);
-        }
-    }
-
-    /** The repository that outlives each process; while dying, the claim's confirm is where the process dies. */
-    private static final class DyingRepository extends ServiceSupport implements KeyListingRepository {
-
-        private final InMemoryKeyListingRepository keys = new InMemoryKeyListingRepository();
-        boolean dying;
-
-        @Override
-        public boolean add(String key) {
-            return keys.add(key);
-        }
-
-        @Override
-        public boolean contains(String key) {
-            return keys.contains(key);
-        }
-
-        @Override
-        public boolean remove(String key) {
-            return keys.remove(key);
-        }
-
-        @Override
-        public boolean confirm(String key) {
-            if (dying && !key.endsWith(DeliveryLedger.ROUTED)) {
-                throw new ProcessDied();
-            }
-            return keys.confirm(key);
-        }
-
-        @Override
-        public void clear() {
-            keys.clear();
-        }
-
-        @Override
-        public Set<String> keysWithPrefix(String prefix) {
-            return keys.keysWithPrefix(prefix);
         }
     }
 }
