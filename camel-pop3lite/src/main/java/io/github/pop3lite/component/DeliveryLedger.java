@@ -24,8 +24,12 @@ import org.apache.camel.spi.IdempotentRepository;
  * share a message's UIDL and size, all of them are told apart by content while any of them is listed.
  * <p>
  * The key itself is the claim: {@code add} before routing (false: someone claimed or routed it), {@code remove}
- * when the route failed, {@code confirm} when it succeeded. A success also records {@code <key> routed} and the
- * routed record of the message's content key: a message is deleted unrouted (its earlier deletion never
+ * when the route failed, {@code confirm} when it succeeded. Every route also claims the message's content key (a
+ * route under the plain key claims it after the plain key), so that two consumers that key one message apart (one
+ * listed it alone, the other beside a newer message under its UIDL and size) race on that one key. A success also
+ * records {@code <key> routed} and the routed record of the message's content key, and a route under the plain key
+ * then removes that claim: its routed record and the confirmed content claim stand for it. A message is deleted
+ * unrouted (its earlier deletion never
  * committed) only once its download found that content routed, since a UIDL and size alone may have passed to a
  * new message, which is then claimed under its content key and routed; in keep mode a plain routed record skips a
  * message alone under its UIDL and size without a download. A bare claim may be another consumer's message in
@@ -164,6 +168,14 @@ final class DeliveryLedger {
             }
         }
         listed.endLookups();
+        stored.forEach((part, keys) -> {
+            String plain = prefix + part;
+            if (keys.contains(plain) && keys.contains(plain + ROUTED) && keys.remove(plain)) {
+                // left by a process that died between a route's routed records and the removal of its plain claim:
+                // the routed record decides in its place
+                release(plain);
+            }
+        });
         Set<String> toldApart = new HashSet<>();
         stored.forEach((part, keys) -> {
             if (toldApart(keys)) {
@@ -219,22 +231,20 @@ final class DeliveryLedger {
     }
 
     /**
-     * Whether the keys stored under a UIDL and size say that its messages are told apart by content: a key with a
-     * digest, other than the one routed record of a content that a plain key's success writes beside it.
+     * Whether the keys stored under a UIDL and size say that its messages are told apart by content: keys with a
+     * digest, other than those of the one content that a route under the plain key claims and records beside it.
      */
     private static boolean toldApart(Set<String> keys) {
-        int digests = 0;
+        Set<String> contents = new HashSet<>();
         boolean plain = false;
-        boolean digestClaim = false;
         for (String key : keys) {
             if (key.contains(DIGEST)) {
-                digests++;
-                digestClaim |= !key.endsWith(ROUTED);
+                contents.add(key.endsWith(ROUTED) ? key.substring(0, key.length() - ROUTED.length()) : key);
             } else {
                 plain = true;
             }
         }
-        return digests > 0 && (!plain || digests > 1 || digestClaim);
+        return !contents.isEmpty() && (!plain || contents.size() > 1);
     }
 
     /**
@@ -264,11 +274,12 @@ final class DeliveryLedger {
     /** The decision for a downloaded message whose content decides. */
     Step decide(Listed message, byte[] sha256) {
         String key = contentKey(message, sha256);
-        Step step = decide(message, key);
+        boolean routed = repository.contains(key + ROUTED);
+        Step step = new Step(message, routed ? routedAction() : repository.contains(key) ? Action.SKIP : Action.ROUTE,
+                key);
         ContentGroup group = groups.get(message.part());
-        if (group != null && aloneChecks.contains(message.number()) && step.action() != Action.ROUTE
-            && !repository.contains(key)) {
-            // routed under its plain key (its content has no claim of its own): those records are this message's
+        if (group != null && aloneChecks.contains(message.number()) && routed) {
+            // alone under the plain key that was routed, and its content routed: those records are this message's
             group.shown.add(prefix + message.part());
         }
         fetched(message);
@@ -276,7 +287,13 @@ final class DeliveryLedger {
         return step;
     }
 
-    private String contentKey(Listed message, byte[] sha256) {
+    /** What a message gets whose content was routed: deleted (its deletion was not committed), or left. */
+    private Action routedAction() {
+        return delete ? Action.DELETE : Action.SKIP;
+    }
+
+    /** The key of this message's content: {@code <mailboxId>/<uidl> <size> sha256:<digest>}. */
+    String contentKey(Listed message, byte[] sha256) {
         return prefix + message.part() + DIGEST + HexFormat.of().formatHex(sha256);
     }
 
@@ -306,15 +323,30 @@ final class DeliveryLedger {
         }
     }
 
-    private Step decide(Listed message, String key) {
-        if (repository.contains(key + ROUTED)) {
-            return new Step(message, delete ? Action.DELETE : Action.SKIP, key);
+    /**
+     * The atomic claim of a downloaded message, before it is routed: the step to take, {@link Action#ROUTE} once
+     * claimed. A step keyed by its UIDL and size claims that key, then the message's content key, which a consumer
+     * whose listing showed a newer message under the same UIDL and size keyed it by: whichever consumer's add of
+     * the content key comes first routes it. When another consumer claimed the message, or routed it, the step is
+     * {@link Action#SKIP}, or {@link Action#DELETE} in delete mode when its content's routed record is there (the
+     * rule of a download that found its content routed); a plain claim made before the content's is given back.
+     */
+    Step claim(Step step, byte[] sha256) {
+        String content = contentKey(step.message(), sha256);
+        boolean plain = !content.equals(step.key());
+        if (plain && !add(step.key())) {
+            return new Step(step.message(), Action.SKIP, step.key());
         }
-        return new Step(message, repository.contains(key) ? Action.SKIP : Action.ROUTE, key);
+        if (add(content)) {
+            return step;
+        }
+        if (plain) {
+            release(step.key());
+        }
+        return new Step(step.message(), repository.contains(content + ROUTED) ? routedAction() : Action.SKIP, content);
     }
 
-    /** The atomic claim before routing: false when another consumer claimed or routed the message meanwhile. */
-    boolean claim(String key) {
+    private boolean add(String key) {
         if (!repository.add(key)) {
             return false;
         }
@@ -329,15 +361,20 @@ final class DeliveryLedger {
      * message under that UIDL and size unrouted. The {@code routed} keys are written before the confirm because
      * they alone decide: should the process die before the claim is confirmed, the next poll (of any node) finds
      * them and deletes the message unrouted, where a confirmed claim without them would be skipped by everyone for
-     * as long as the message stays listed.
+     * as long as the message stays listed. A route under the plain key confirms its content claim and then removes
+     * the plain claim: {@code <key> routed} decides the plan in its place, and a consumer that planned the message
+     * before and claims the plain key now finds the content claim taken.
      */
     void routed(Step step, byte[] sha256) {
         String content = contentKey(step.message(), sha256);
+        record(content + ROUTED);
         if (!content.equals(step.key())) {
-            record(content + ROUTED);
+            record(step.key() + ROUTED);
         }
-        record(step.key() + ROUTED);
-        repository.confirm(step.key());
+        repository.confirm(content);
+        if (!content.equals(step.key())) {
+            release(step.key());
+        }
         failed.remove(step.message().part());
     }
 
@@ -347,10 +384,19 @@ final class DeliveryLedger {
         known.add(key);
     }
 
-    /** The route failed: the claim is released, so that the next poll routes the message again. */
-    void routeFailed(Step step) {
-        release(step.key());
+    /** The route failed: the claims are released, so that the next poll routes the message again. */
+    void routeFailed(Step step, byte[] sha256) {
+        release(step, sha256);
         failed.add(step.message().part());
+    }
+
+    /** The claims of a message that was not routed (the consumer stopped first): released for the next poll. */
+    void release(Step step, byte[] sha256) {
+        String content = contentKey(step.message(), sha256);
+        release(content);
+        if (!content.equals(step.key())) {
+            release(step.key());
+        }
     }
 
     /** The message could not be downloaded: it stays, and yields its place to the others. */
@@ -370,8 +416,7 @@ final class DeliveryLedger {
         fetchedNow = true;
     }
 
-    /** A claim whose message was not routed (the consumer stopped first): released for the next poll. */
-    void release(String key) {
+    private void release(String key) {
         repository.remove(key);
         known.remove(key);
     }

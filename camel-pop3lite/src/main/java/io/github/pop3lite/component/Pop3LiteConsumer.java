@@ -526,7 +526,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         /** A message fetched and claimed but not routed: the claim goes back, for the next poll. */
         private void giveBack(Fetched fetched) {
-            ledger.release(fetched.step().key());
+            ledger.release(fetched.step(), fetched.sha256());
             discard(fetched.exchange());
         }
 
@@ -568,7 +568,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         /**
          * Downloads one message into Camel's stream cache with the digest of its content (which its success
-         * records), decides on its key when its content decides, maps its headers and claims it. A failure of
+         * records), decides on its key when its content decides, maps its headers and claims it (one that another
+         * consumer claimed meanwhile is left to it; one whose content it routed meanwhile is deleted). A failure of
          * this message alone (the spool cannot be written, its headers cannot be read) leaves it on the server and
          * returns null; a broken session throws.
          */
@@ -626,8 +627,16 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 discard(exchange);
                 return null;
             }
-            if (!ledger.claim(step.key())) {
-                LOG.debug("Message {} ({}) is claimed by another consumer; left to it", message.number(), step.key());
+            Step claimed = ledger.claim(step, sha256);
+            if (claimed.action() != Action.ROUTE) {
+                if (claimed.action() == Action.DELETE) {
+                    LOG.debug("Message {} ({}) was routed by another consumer; deleting it now", message.number(),
+                            claimed.key());
+                    toDelete.add(new Deletion(message.number(), claimed.key()));
+                } else {
+                    LOG.debug("Message {} ({}) is claimed by another consumer; left to it", message.number(),
+                            claimed.key());
+                }
                 discard(exchange);
                 return null;
             }
@@ -696,7 +705,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             interrupted |= Thread.interrupted();
             try {
                 if (exchange.getException() != null || exchange.isRollbackOnly()) {
-                    ledger.routeFailed(step);
+                    ledger.routeFailed(step, fetched.sha256());
                     routeFailed("Message " + step.message().number() + " (" + step.key() + ") failed in its route;"
                                 + " it stays on the POP3 server and is tried again at the next poll", exchange);
                 } else {

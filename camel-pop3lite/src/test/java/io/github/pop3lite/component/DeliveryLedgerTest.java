@@ -150,8 +150,9 @@ class DeliveryLedgerTest {
         InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
         DeliveryLedger ledger = new DeliveryLedger(repository, MAILBOX, true);
         run(ledger, poll("1/a/10/x 2/-/20/y", "1:ROUTE 2:FETCH>ROUTE", "1=ok 2=fail"), 0);
-        // the claim, its success, and the success of the content routed, which a later download checks
-        assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10", MAILBOX + "/a 10 routed",
+        // the plain key's success, which plans the next polls, and the content's claim and success, which a later
+        // download checks; the plain claim went once its success was recorded
+        assertEquals(new TreeSet<>(Set.of(MAILBOX + "/a 10 routed", MAILBOX + "/a 10 sha256:" + hex("x"),
                 MAILBOX + "/a 10 sha256:" + hex("x") + " routed")), new TreeSet<>(repository.keysWithPrefix(MAILBOX + "/")));
         assertEquals(MAILBOX + "/ 20 sha256:" + hex("y"), ledger.decide(listed("2/-/20/y"), sha256("y")).key());
     }
@@ -184,6 +185,36 @@ class DeliveryLedgerTest {
         assertEquals("1:FETCH>DELETE", run(other, poll("1/a/10/y", "", ""), 0));
     }
 
+    @ParameterizedTest(name = "delete={0}")
+    @ValueSource(booleans = { true, false })
+    void twoConsumersThatKeyOneMessageApartRouteItOnce(boolean delete) throws Exception {
+        InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
+        DeliveryLedger seesItAlone = new DeliveryLedger(repository, MAILBOX, delete);
+        DeliveryLedger seesBoth = new DeliveryLedger(repository, MAILBOX, delete);
+        // the first lists x alone and keys it by its UIDL and size
+        Step plain = seesItAlone.plan(List.of(listed("1/a/10/x")), seesItAlone.keys(), 0).get(0);
+        assertEquals(Action.ROUTE, plain.action());
+        // y arrives under x's UIDL and size; the second lists both, keys x by its content and routes it (its
+        // deletion not committed, or keep mode)
+        assertEquals("1:FETCH>ROUTE 2:FETCH>ROUTE", run(seesBoth, poll("1/a/10/x 2/a/10/y", "", "1=ok 2=ok"), 0));
+        // so the first's download of x finds it routed: deleted as routed, or left
+        assertEquals(delete ? Action.DELETE : Action.SKIP, seesItAlone.claim(plain, sha256("x")).action());
+        assertFalse(repository.contains(MAILBOX + "/a 10"), "the plain claim is given back");
+
+        // the other way round: the first claims x between the second's download of x and its claim
+        InMemoryKeyListingRepository shared = new InMemoryKeyListingRepository();
+        DeliveryLedger first = new DeliveryLedger(shared, MAILBOX, delete);
+        DeliveryLedger second = new DeliveryLedger(shared, MAILBOX, delete);
+        Step alone = first.plan(List.of(listed("1/a/10/x")), first.keys(), 0).get(0);
+        List<Step> both = second.plan(List.of(listed("1/a/10/x"), listed("2/a/10/y")), second.keys(), 0);
+        Step byContent = second.decide(both.get(0).message(), sha256("x"));
+        assertEquals(Action.ROUTE, byContent.action());
+        assertEquals(Action.ROUTE, first.claim(alone, sha256("x")).action());
+        assertEquals(Action.SKIP, second.claim(byContent, sha256("x")).action());
+        first.routed(alone, sha256("x"));
+        assertEquals(delete ? "1:FETCH>DELETE" : "", run(second, poll("1/a/10/x", "", ""), 0));
+    }
+
     @Test
     void theKeysOfAContentThatLeftASharedUidlAndSizeAreForgottenWhileOthersStayListed() throws Exception {
         InMemoryKeyListingRepository repository = new InMemoryKeyListingRepository();
@@ -207,7 +238,7 @@ class DeliveryLedgerTest {
         dying.dying = true;
         DeliveryLedger crashed = new DeliveryLedger(dying, MAILBOX, true);
         Step step = crashed.plan(List.of(listed("1/a/10/x")), crashed.keys(), 0).get(0);
-        assertTrue(crashed.claim(step.key()));
+        assertEquals(Action.ROUTE, crashed.claim(step, sha256("x")).action());
         assertThrows(DyingRepository.ProcessDied.class, () -> crashed.routed(step, sha256("x")));
 
         DeliveryLedger next = new DeliveryLedger(dying.keys, MAILBOX, true);
@@ -315,12 +346,14 @@ class DeliveryLedgerTest {
             switch (outcome(poll, step)) {
                 case "refused" -> ledger.fetchFailed(step.message());
                 case "fail" -> {
-                    assertTrue(ledger.claim(step.key()));
-                    ledger.routeFailed(step);
+                    byte[] sha256 = sha256(contents.get(listing.indexOf(step.message())));
+                    assertEquals(Action.ROUTE, ledger.claim(step, sha256).action());
+                    ledger.routeFailed(step, sha256);
                 }
                 case "ok" -> {
-                    assertTrue(ledger.claim(step.key()));
-                    ledger.routed(step, sha256(contents.get(listing.indexOf(step.message()))));
+                    byte[] sha256 = sha256(contents.get(listing.indexOf(step.message())));
+                    assertEquals(Action.ROUTE, ledger.claim(step, sha256).action());
+                    ledger.routed(step, sha256);
                 }
                 default -> throw new IllegalArgumentException("no outcome for message " + step.message().number());
             }

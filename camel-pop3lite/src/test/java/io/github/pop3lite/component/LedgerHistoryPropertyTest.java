@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * </ul>
  * In delete and keep mode, with maxMessagesPerPoll 0 to 3, with or without UIDL, one consumer or two taking turns
  * on one repository (without master:, on a server that does not lock the maildrop, one sometimes polls between the
- * other's listing and its downloads), and with claims of a dead process that expire (as JdbcLedger's do) or stay
+ * other's listing and its downloads, and a new message may come between the two listings under the UIDL and size
+ * of one the first listed, so that the two key that one apart), and with claims of a dead process that expire (as JdbcLedger's do) or stay
  * (as in a FileIdempotentRepository). Then the faults stop and a bounded number of clean polls run. Invariants:
  * <ul>
  * <li>none of our deletions removes a message before its route succeeded (a byte-identical copy counts as the
@@ -313,6 +314,9 @@ class LedgerHistoryPropertyTest {
             }
             checkKeysOnlyOfListed(listing);
             if (ledgers.length == 2 && faults != null && !interleaved && faults.nextInt(4) == 0) {
+                if (uidl && faults.nextBoolean()) {
+                    shareListed(session, faults.nextInt(10_000));
+                }
                 otherPollsNow(faults.nextLong());
             }
             Deque<Step> toFetch = new ArrayDeque<>();
@@ -336,7 +340,7 @@ class LedgerHistoryPropertyTest {
                 int fault = faults == null ? 99 : faults.nextInt(14);
                 Mail mail = current.mail();
                 if (fault <= 1) {
-                    ledger.routeFailed(current.step());
+                    ledger.routeFailed(current.step(), sha256(mail.content()));
                 } else if (fault == 2) {
                     // the process dies in the route
                     batch.addFirst(current);
@@ -346,7 +350,7 @@ class LedgerHistoryPropertyTest {
                     // the session is cut (a DELE of a message before could not be sent): the claims of the batch's
                     // rest go back, nothing of the session is deleted
                     batch.addFirst(current);
-                    batch.forEach(fetched -> ledger.release(fetched.step().key()));
+                    batch.forEach(fetched -> ledger.release(fetched.step(), sha256(fetched.mail().content())));
                     return changes > 0;
                 } else {
                     routedOnce(mail);
@@ -412,6 +416,21 @@ class LedgerHistoryPropertyTest {
             interleavings++;
         }
 
+        /**
+         * A new message comes under the UIDL and size of one this poll listed, before the other consumer's listing:
+         * this poll keys the listed one by its UIDL and size, the other's by its content.
+         */
+        private void shareListed(List<Mail> session, int pick) {
+            List<Mail> listed = session.stream().filter(server::contains).toList();
+            if (listed.isEmpty()) {
+                return;
+            }
+            Mail target = listed.get(pick % listed.size());
+            int id = ++created;
+            server.add(new Mail(id, id, target.uid(), content(id, (int) target.size())));
+            Statistics.label("arrivals").collect("UIDL and size of a listed one shared between two listings");
+        }
+
         /** The consumer's next(): downloads planned messages until one is to be routed, and claims it. */
         private Fetched next(Deque<Step> toFetch, List<Mail> toDelete, List<Mail> session, Random faults) {
             while (!toFetch.isEmpty()) {
@@ -423,9 +442,12 @@ class LedgerHistoryPropertyTest {
                 }
                 Step step = planned.action() == Action.FETCH ? ledger.decide(planned.message(), sha256(mail.content()))
                         : planned;
+                if (step.action() == Action.ROUTE) {
+                    step = ledger.claim(step, sha256(mail.content()));
+                }
                 if (step.action() == Action.DELETE) {
                     toDelete.add(mail);
-                } else if (step.action() == Action.ROUTE && ledger.claim(step.key())) {
+                } else if (step.action() == Action.ROUTE) {
                     return new Fetched(step, mail);
                 }
             }
@@ -449,6 +471,7 @@ class LedgerHistoryPropertyTest {
             for (Fetched fetched : unsettled) {
                 if (claimsExpire) {
                     repository.remove(fetched.step().key());
+                    repository.remove(ledger.contentKey(fetched.step().message(), sha256(fetched.mail().content())));
                 } else {
                     stuck.add(fetched.mail().identity());
                     if (fetched.step().key().equals(MAILBOX + "/" + fetched.mail().pair())) {
