@@ -108,6 +108,11 @@ final class DeliveryLedger {
     private static final class ContentGroup {
         private final Set<String> before;
         private final Set<String> shown = new HashSet<>();
+        /**
+         * Whether the first message was left to a claim of its plain key: a route that also claimed the content key
+         * of that message, which no download showed.
+         */
+        private boolean leftToClaim;
         private int remaining;
 
         ContentGroup(Set<String> before) {
@@ -201,6 +206,7 @@ final class DeliveryLedger {
                     group.remaining++;
                 } else {
                     group.shown.add(step.key());
+                    group.leftToClaim = true;
                 }
             }
             switch (step.action()) {
@@ -300,7 +306,8 @@ final class DeliveryLedger {
     /**
      * Counts a download (key null: none) of a UIDL and size told apart by content; after the last of this poll's
      * listing, forgets the keys stored under them before the listing that no listed content showed: those
-     * contents left.
+     * contents left. Not the content claims beside a first message left to its plain claim: one of them is the
+     * claim of that message's route.
      */
     private void shown(String part, String key) {
         ContentGroup group = groups.get(part);
@@ -316,8 +323,9 @@ final class DeliveryLedger {
         }
         groups.remove(part);
         for (String stale : group.before) {
-            String claim = stale.endsWith(ROUTED) ? stale.substring(0, stale.length() - ROUTED.length()) : stale;
-            if (!group.shown.contains(claim)) {
+            boolean record = stale.endsWith(ROUTED);
+            String claim = record ? stale.substring(0, stale.length() - ROUTED.length()) : stale;
+            if (!group.shown.contains(claim) && !(group.leftToClaim && !record && claim.contains(DIGEST))) {
                 release(stale);
             }
         }

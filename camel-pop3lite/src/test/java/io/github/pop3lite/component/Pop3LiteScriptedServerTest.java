@@ -28,6 +28,7 @@ import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.github.pop3lite.component.ScriptedSessions.CAPA_BEFORE_LOGIN;
@@ -300,6 +301,89 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         // the message routed is deleted without a second Exchange; the new one is routed before its deletion
         assertEquals(sameContent ? List.of(a.text()) : List.of(a.text(), reused.text()), bodies);
         assertEquals(sameContent ? 0 : 1, polls.get(1).routed());
+    }
+
+    /**
+     * Two consumers without master: on one repository and one mailbox: the first lists m alone and keys it by its
+     * UIDL and size; n arrives under m's UIDL and size; the second lists both and keys m by its content. Either way
+     * round m is routed once: the one that lists both routes first and its deletion is not committed (or keep
+     * mode), or the one that listed m alone claims it after the other's listing, before the other's download.
+     */
+    @ParameterizedTest(name = "delete={0}, the consumer that listed both routes first: {1}")
+    @CsvSource({ "true, true", "false, true", "true, false", "false, false" })
+    void twoConsumersRouteOnceAMessageThatANewOneCameToShareTheUidlAndSizeOfBetweenTheirListings(boolean delete,
+                                                                                                boolean bothFirst)
+            throws Exception {
+        Mail m = Mail.of(1, "uid-a");
+        Mail n = new Mail(2, "uid-a", m.text().replace("body of", "BODY OF"));
+        assertEquals(m.size(), n.size());
+        CountDownLatch bothListed = new CountDownLatch(1);
+        CountDownLatch aloneRouting = new CountDownLatch(1);
+        CountDownLatch bothDone = new CountDownLatch(1);
+
+        Script alone = listed(loggedIn(), m);
+        CountDownLatch before = bothFirst ? bothDone : bothListed;
+        alone.step("wait for the other consumer", c -> assertTrue(before.await(10, TimeUnit.SECONDS)));
+        retr(alone, m);
+        if (delete) {
+            // routed by the other (bothFirst) or by this one: deleted by this one
+            deleOk(alone, m);
+        }
+        quitOk(alone);
+
+        Script both = listed(loggedIn(), m, n).step("listed", c -> bothListed.countDown());
+        if (!bothFirst) {
+            // downloaded once the other consumer claimed it: left to that claim
+            both.step("wait until the other consumer routes m", c -> assertTrue(aloneRouting.await(10, TimeUnit.SECONDS)));
+        }
+        retr(retr(both, m), n);
+        if (delete) {
+            if (bothFirst) {
+                deleOk(both, m);
+            }
+            deleOk(both, n);
+        }
+        if (delete && bothFirst) {
+            // the deletions are not committed: m stays for the other consumer's download
+            both.expect("QUIT").hangUp();
+        } else {
+            both.expect("QUIT").send("+OK bye\r\n");
+        }
+        both.step("the session ended", c -> bothDone.countDown());
+
+        ScriptedPop3Server aloneServer = serve(alone);
+        ScriptedPop3Server bothServer = serve(both);
+        String mailbox = TestMailboxes.fresh(USER);
+        context.getRegistry().bind("polls", polls);
+        context.getRegistry().bind("shared", new InMemoryKeyListingRepository());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(sharing(aloneServer.port(), mailbox, delete)).routeId("alone")
+                        .process(e -> {
+                            if (!bothFirst) {
+                                aloneRouting.countDown();
+                                assertTrue(bothDone.await(10, TimeUnit.SECONDS));
+                            }
+                        })
+                        .convertBodyTo(String.class).to("mock:out");
+                from(sharing(bothServer.port(), mailbox, delete)).routeId("both").convertBodyTo(String.class).to("mock:out");
+            }
+        });
+
+        aloneServer.awaitScriptDone(TIMEOUT);
+        bothServer.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        List<String> bodies = getMockEndpoint("mock:out").getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(String.class)).sorted().toList();
+        assertEquals(List.of(n.text(), m.text()), bodies, "m and n routed once each");
+    }
+
+    /** A consumer polling once that shares a repository and a mailboxId with another. */
+    private static String sharing(int port, String mailbox, boolean delete) {
+        return "pop3lite:127.0.0.1:" + port + "?username=" + USER + "&password=" + PASSWORD
+               + "&initialDelay=0&repeatCount=1&pollStrategy=#polls&readTimeout=5000&pipelining=announced"
+               + "&mailboxId=" + mailbox + "&idempotentRepository=#shared&delete=" + delete;
     }
 
     @Test
