@@ -28,9 +28,8 @@ import org.apache.camel.spi.IdempotentRepository;
  * route under the plain key claims it after the plain key), so that two consumers that key one message apart (one
  * listed it alone, the other beside a newer message under its UIDL and size) race on that one key. A success also
  * records {@code <key> routed} and the routed record of the message's content key, and a route under the plain key
- * then removes that claim: its routed record and the confirmed content claim stand for it. A message is deleted
- * unrouted (its earlier deletion never
- * committed) only once its download found that content routed, since a UIDL and size alone may have passed to a
+ * then removes its plain claim: its routed record and the confirmed content claim stand for it. A message is
+ * deleted unrouted (its earlier deletion never committed) only once its download found that content routed, since a UIDL and size alone may have passed to a
  * new message, which is then claimed under its content key and routed; in keep mode a plain routed record skips a
  * message alone under its UIDL and size without a download. A bare claim may be another consumer's message in
  * flight, so it is skipped instead. A key is forgotten at the first poll whose listing, taken after the key was
