@@ -6,16 +6,21 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * A repository that outlives the process using it (its keys stay for the next ledger); while {@link #dying},
- * confirming a claim is where that process dies, so that only the writes before it are kept.
+ * confirming a claim is where that process dies, and while {@link #dyingClaimingContent}, claiming a content key,
+ * so that only the writes before it are kept.
  */
 final class DyingRepository extends ServiceSupport implements KeyListingRepository {
 
     /** What is left for the next process: read it through a ledger of its own. */
     final InMemoryKeyListingRepository keys = new InMemoryKeyListingRepository();
     boolean dying;
+    boolean dyingClaimingContent;
 
     @Override
     public boolean add(String key) {
+        if (dyingClaimingContent && key.contains(" sha256:") && !key.endsWith(DeliveryLedger.ROUTED)) {
+            throw new ProcessDied();
+        }
         return keys.add(key);
     }
 

@@ -41,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * byte for byte (a copy); on a server without UIDL, by content alone;</li>
  * <li>another client deletes a message;</li>
  * <li>a poll, whose faults come from its seed: failed routes, refused RETRs, refused DELEs, the session cut
- * between two routes, a QUIT refused or a session cut before it (no deletion committed), and the process dying in
- * a route, between a route's success and the {@code routed} write, or between that write and the claim's
- * confirm;</li>
+ * between two routes, a QUIT refused or a session cut before it (no deletion committed), and the process dying
+ * between the claims of a message's UIDL and size and of its content, in a route, between a route's success and the
+ * {@code routed} write, or between that write and the claim's confirm;</li>
  * <li>a restart (a new ledger over the same repository, as a CamelContext restart or a persistent repository after
  * a new JVM).</li>
  * </ul>
@@ -132,6 +132,7 @@ class LedgerHistoryPropertyTest {
         private int current;
         private boolean interleaved;
         private int interleavings;
+        private int diedClaiming;
         private final List<Mail> server = new ArrayList<>();
         private final Map<Integer, Integer> routed = new HashMap<>();
         private final Set<Integer> routedIdentities = new HashSet<>();
@@ -204,6 +205,7 @@ class LedgerHistoryPropertyTest {
             Statistics.label("duplicates allowed").collect(!allowedDuplicates.isEmpty());
             Statistics.label("claims left for good").collect(!stuck.isEmpty());
             Statistics.label("polls between another's listing and its downloads").collect(interleavings > 0);
+            Statistics.label("deaths between a plain claim and its content's").collect(diedClaiming > 0);
         }
 
         private void arrive(int pick) {
@@ -331,9 +333,16 @@ class LedgerHistoryPropertyTest {
             int changes = 0;
             // one batch (the model's maildrops are below 256 messages): all downloaded and claimed, then routed
             Deque<Fetched> batch = new ArrayDeque<>();
-            for (Fetched fetched = next(toFetch, toDelete, session, faults); fetched != null;
-                 fetched = next(toFetch, toDelete, session, faults)) {
-                batch.add(fetched);
+            try {
+                for (Fetched fetched = next(toFetch, toDelete, session, faults); fetched != null;
+                     fetched = next(toFetch, toDelete, session, faults)) {
+                    batch.add(fetched);
+                }
+            } catch (DiedClaiming e) {
+                diedClaiming++;
+                batch.add(e.claimed);
+                died(batch);
+                return changes > 0;
             }
             while (!batch.isEmpty()) {
                 Fetched current = batch.poll();
@@ -443,7 +452,7 @@ class LedgerHistoryPropertyTest {
                 Step step = planned.action() == Action.FETCH ? ledger.decide(planned.message(), sha256(mail.content()))
                         : planned;
                 if (step.action() == Action.ROUTE) {
-                    step = ledger.claim(step, sha256(mail.content()));
+                    step = claim(step, mail, faults);
                 }
                 if (step.action() == Action.DELETE) {
                     toDelete.add(mail);
@@ -452,6 +461,18 @@ class LedgerHistoryPropertyTest {
                 }
             }
             return null;
+        }
+
+        /** The claim; with faults, the process may die between the claim of a plain key and its content's. */
+        private Step claim(Step step, Mail mail, Random faults) {
+            repository.dyingClaimingContent = faults != null && !step.key().contains(" sha256:") && faults.nextInt(20) == 0;
+            try {
+                return ledger.claim(step, sha256(mail.content()));
+            } catch (DyingRepository.ProcessDied e) {
+                throw new DiedClaiming(new Fetched(step, mail));
+            } finally {
+                repository.dyingClaimingContent = false;
+            }
         }
 
         private void routedOnce(Mail mail) {
@@ -551,6 +572,16 @@ class LedgerHistoryPropertyTest {
             return "delete=" + delete + " max=" + max + " uidl=" + uidl + " claimsExpire=" + claimsExpire + ", server "
                    + server.stream().map(mail -> mail.id() + ":" + mail.pair()).toList() + ", keys " + keys()
                    + ", routed " + routed + ", stuck " + stuck + " " + stuckPairs;
+        }
+    }
+
+    /** The process died claiming this message: its plain key claimed, its content key not. */
+    private static final class DiedClaiming extends RuntimeException {
+        private final transient Fetched claimed;
+
+        DiedClaiming(Fetched claimed) {
+            super("the process died claiming", null, false, false);
+            this.claimed = claimed;
         }
     }
 
