@@ -389,11 +389,13 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * One poll's work on its session: the messages to fetch, the commands on their way and the buffer that
-     * carries message data. The poll goes in batches: the RETRs of a batch (and the DELEs of the batch before)
-     * go out together, through a window of commands sent ahead of their replies when the server pipelines
-     * (RFC 2449 PIPELINING, announced or passed the probe), one at a time otherwise; the whole batch is
-     * downloaded and claimed before its first Exchange is routed, so that the batch properties describe
-     * exactly the Exchanges routed. Delivery stays one Exchange at a time, and a DELE still follows its
+     * carries message data. The poll goes in batches; the whole batch is downloaded and claimed before its
+     * first Exchange is routed, so that the batch properties describe exactly the Exchanges routed. When the
+     * server pipelines (RFC 2449 PIPELINING, announced or passed the probe), commands go through a window sent
+     * ahead of their replies, and the RETRs of the next batch go out before the current batch is routed: the
+     * server answers them while the route runs, their replies wait in the socket buffers until the batch after
+     * is downloaded, and the DELEs of the routed batch follow them. One at a time otherwise: a batch's RETRs,
+     * then, once it is routed, its DELEs. Delivery stays one Exchange at a time, and a DELE still follows its
      * Exchange's success.
      */
     private final class Poll {
@@ -409,6 +411,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private final Map<Integer, String> deleting = new HashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final byte[] buffer = new byte[BUFFER];
+        private final boolean pipelined;
         private final int commands;
         private int routed;
         /** Whether a stop interrupted the poll thread during a route: restored once the poll has settled and quit. */
@@ -427,27 +430,56 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     toFetch[toFetchCount++] = k;
                 }
             }
+            pipelined = client.mayPipeline();
             // the RETRs of a batch and the DELEs of the batch before, at most a window of each
-            commands = client.mayPipeline() ? 2 * PIPELINE_MESSAGES : 1;
+            commands = pipelined ? 2 * PIPELINE_MESSAGES : 1;
         }
 
         /**
          * Downloads and routes batch after batch until every planned message is handled or the consumer stops;
          * then sends the DELEs still due and reads every reply left. The DELEs of a routed batch go out with
-         * the RETRs of the next.
+         * the RETRs of the next (when pipelining, after those RETRs sent ahead).
          *
          * @return the number of Exchanges that succeeded: what Camel's greedy, idle and backoff options count
          */
         int run() throws IOException {
-            Deque<Step> steps = nextBatch();
-            while (!steps.isEmpty() && isBatchAllowed()) {
-                List<Fetched> batch = download(steps);
-                route(batch);
-                steps = nextBatch();
+            Deque<Step> unsent = nextBatch();
+            boolean more = !unsent.isEmpty();
+            while (more && isBatchAllowed()) {
+                List<Fetched> batch = download(unsent);
+                int following = toFetchCount - taken;
+                unsent = nextBatch();
+                // before the RETRs sent ahead take the steps out of the batch
+                more = !unsent.isEmpty();
+                requestAhead(unsent, batch);
+                route(batch, following);
             }
-            transfer(new ArrayDeque<>(), new ArrayList<>());
+            // a stop leaves the batch requested ahead unrouted: its messages are read past (or, should the
+            // consumer run again meanwhile, downloaded and given back) and stay on the server
+            download(new ArrayDeque<>()).forEach(this::giveBack);
             pendingExchanges = 0;
             return routed;
+        }
+
+        /**
+         * When pipelining, sends the RETRs of the next batch before the current one is routed, so that the
+         * server need not wait for the route and no round trip is spent between batches; nothing is read
+         * until the current batch is routed, so the replies stay in the socket buffers and with the server,
+         * not on the heap. One command at a time would save one round trip per batch against at least two per
+         * message, so it sends the next batch's RETRs once the batch is routed. A failure to send gives the
+         * claims of the current batch back.
+         */
+        private void requestAhead(Deque<Step> next, List<Fetched> batch) throws IOException {
+            if (!pipelined) {
+                return;
+            }
+            try {
+                send(next);
+                client.flush();
+            } catch (IOException | RuntimeException e) {
+                batch.forEach(this::giveBack);
+                throw e;
+            }
         }
 
         /**
@@ -472,7 +504,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         /**
          * Downloads a batch whole into the stream cache, with its claims made; the messages that fail to
          * download or turn out routed before are not in the list returned. {@code unsent} are the steps whose
-         * RETR is still to send.
+         * RETR is still to send; the replies to the RETRs sent ahead come first, and then every reply
+         * pending is read.
          */
         private List<Fetched> download(Deque<Step> unsent) throws IOException {
             List<Fetched> fetched = new ArrayList<>();
@@ -487,9 +520,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         /**
          * Routes a downloaded batch one Exchange at a time. A stop gives the claims of the Exchanges not routed yet back, as Camel's batch
-         * consumers leave the rest of their batch.
+         * consumers leave the rest of their batch. {@code following} is the number of messages planned after it.
          */
-        private void route(List<Fetched> batch) {
+        private void route(List<Fetched> batch, int following) {
             for (int index = 0; index < batch.size(); index++) {
                 Fetched fetched = batch.get(index);
                 if (!isBatchAllowed()) {
@@ -497,7 +530,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     continue;
                 }
                 // what Camel's shutdown strategy waits for: this batch's rest, and the messages still planned
-                pendingExchanges = batch.size() - index + toFetchCount - taken;
+                pendingExchanges = batch.size() - index + following;
                 try {
                     routeAndSettle(fetched, index, batch.size());
                 } catch (RuntimeException e) {
