@@ -392,11 +392,11 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
      * carries message data. The poll goes in batches; the whole batch is downloaded and claimed before its
      * first Exchange is routed, so that the batch properties describe exactly the Exchanges routed. When the
      * server pipelines (RFC 2449 PIPELINING, announced or passed the probe), commands go through a window sent
-     * ahead of their replies, and the RETRs of the next batch go out before the current batch is routed: the
-     * server answers them while the route runs, their replies wait in the socket buffers until the batch after
-     * is downloaded, and the DELEs of the routed batch follow them. One at a time otherwise: a batch's RETRs,
-     * then, once it is routed, its DELEs. Delivery stays one Exchange at a time, and a DELE still follows its
-     * Exchange's success.
+     * ahead of their replies, and the RETRs of the next batch go out as soon as those of the current batch
+     * are sent, before it is downloaded and routed: the server answers them meanwhile, their replies wait in
+     * the socket buffers until the current batch is routed, and the DELEs of the routed batch follow them. One
+     * at a time otherwise: a batch's RETRs, then, once it is routed, its DELEs. Delivery stays one Exchange at
+     * a time, and a DELE still follows its Exchange's success.
      */
     private final class Poll {
 
@@ -413,6 +413,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private final byte[] buffer = new byte[BUFFER];
         private final boolean pipelined;
         private final int commands;
+        /** How many of the RETRs in {@link #retrieving}, the last ones, are of the batch after the one downloading. */
+        private int ahead;
         private int routed;
         /** Whether a stop interrupted the poll thread during a route: restored once the poll has settled and quit. */
         private boolean interrupted;
@@ -431,14 +433,14 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 }
             }
             pipelined = client.mayPipeline();
-            // the RETRs of a batch and the DELEs of the batch before, at most a window of each
-            commands = pipelined ? 2 * PIPELINE_MESSAGES : 1;
+            // the RETRs of a batch and of the next, and the DELEs of the batch before: at most a batch of each
+            commands = pipelined ? 3 * PIPELINE_MESSAGES : 1;
         }
 
         /**
          * Downloads and routes batch after batch until every planned message is handled or the consumer stops;
          * then sends the DELEs still due and reads every reply left. The DELEs of a routed batch go out with
-         * the RETRs of the next (when pipelining, after those RETRs sent ahead).
+         * the RETRs of the next (when pipelining, after those RETRs, which went out ahead).
          *
          * @return the number of Exchanges that succeeded: what Camel's greedy, idle and backoff options count
          */
@@ -446,40 +448,19 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
             Deque<Step> unsent = nextBatch();
             boolean more = !unsent.isEmpty();
             while (more && isBatchAllowed()) {
-                List<Fetched> batch = download(unsent);
                 int following = toFetchCount - taken;
-                unsent = nextBatch();
-                // before the RETRs sent ahead take the steps out of the batch
-                more = !unsent.isEmpty();
-                requestAhead(unsent, batch);
+                Deque<Step> next = nextBatch();
+                // before the RETRs sent ahead take the steps out of the next batch
+                more = !next.isEmpty();
+                List<Fetched> batch = download(unsent, next);
                 route(batch, following);
+                unsent = next;
             }
             // a stop leaves the batch requested ahead unrouted: its messages are read past (or, should the
             // consumer run again meanwhile, downloaded and given back) and stay on the server
-            download(new ArrayDeque<>()).forEach(this::giveBack);
+            download(new ArrayDeque<>(), null).forEach(this::giveBack);
             pendingExchanges = 0;
             return routed;
-        }
-
-        /**
-         * When pipelining, sends the RETRs of the next batch before the current one is routed, so that the
-         * server need not wait for the route and no round trip is spent between batches; nothing is read
-         * until the current batch is routed, so the replies stay in the socket buffers and with the server,
-         * not on the heap. One command at a time would save one round trip per batch against at least two per
-         * message, so it sends the next batch's RETRs once the batch is routed. A failure to send gives the
-         * claims of the current batch back.
-         */
-        private void requestAhead(Deque<Step> next, List<Fetched> batch) throws IOException {
-            if (!pipelined) {
-                return;
-            }
-            try {
-                send(next);
-                client.flush();
-            } catch (IOException | RuntimeException e) {
-                batch.forEach(this::giveBack);
-                throw e;
-            }
         }
 
         /**
@@ -504,13 +485,13 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         /**
          * Downloads a batch whole into the stream cache, with its claims made; the messages that fail to
          * download or turn out routed before are not in the list returned. {@code unsent} are the steps whose
-         * RETR is still to send; the replies to the RETRs sent ahead come first, and then every reply
-         * pending is read.
+         * RETR is still to send (those sent ahead are answered first); {@code next}, the batch after, or null
+         * to read every reply left.
          */
-        private List<Fetched> download(Deque<Step> unsent) throws IOException {
+        private List<Fetched> download(Deque<Step> unsent, Deque<Step> next) throws IOException {
             List<Fetched> fetched = new ArrayList<>();
             try {
-                transfer(unsent, fetched);
+                transfer(unsent, next, fetched);
             } catch (IOException | RuntimeException e) {
                 fetched.forEach(this::giveBack);
                 throw e;
@@ -565,13 +546,26 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         /**
          * Sends the DELEs due, then RETR for each step of {@code unsent}, at most {@code commands} waiting for
-         * their reply at a time, and reads every reply: the messages downloaded and claimed are added to
-         * {@code fetched}.
+         * their reply at a time, and reads the replies: the messages downloaded and claimed are added to
+         * {@code fetched}. When pipelining, the RETRs of {@code next} follow, so that the server has them
+         * while this batch is read and routed, and reading stops once every RETR of this batch is answered:
+         * the replies after it stay in the socket buffers and with the server, not on the heap. One command at
+         * a time, or with {@code next} null, every reply is read.
          */
-        private void transfer(Deque<Step> unsent, List<Fetched> fetched) throws IOException {
+        private void transfer(Deque<Step> unsent, Deque<Step> next, List<Fetched> fetched) throws IOException {
+            // the RETRs sent ahead for this batch are its own now
+            ahead = 0;
             while (true) {
                 send(unsent);
-                if (client.pendingReplies() == 0) {
+                if (pipelined && next != null && unsent.isEmpty()) {
+                    int sent = retrieving.size();
+                    send(next);
+                    ahead += retrieving.size() - sent;
+                }
+                boolean answered = unsent.isEmpty() && retrieving.size() == ahead;
+                if (client.pendingReplies() == 0 || (answered && pipelined && next != null)) {
+                    // a DELE queued by the last reply goes out now, not after the route
+                    client.flush();
                     return;
                 }
                 PipelinedReply reply = client.readReply();

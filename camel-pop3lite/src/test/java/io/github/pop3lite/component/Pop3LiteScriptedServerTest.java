@@ -633,7 +633,7 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
 
     /**
      * A pipelining server's session up to the reply to the RETR of the second batch, which the consumer sends
-     * once it has the first batch whole, before it routes it.
+     * with those of the first and reads only once the first batch is routed.
      */
     private static Script bothBatchesRetrieved(Mail... mails) {
         Script script = listedPipelining(loggedIn(), mails);
@@ -666,25 +666,31 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
     }
 
     @Test
-    void withPipeliningTheNextBatchIsRequestedBeforeTheCurrentOneIsRoutedAndEachDeleFollowsItsExchange()
+    void withPipeliningTheNextBatchIsRequestedWithTheCurrentOneAndEachDeleFollowsItsExchange()
             throws Exception {
         Mail[] mails = twoBatches();
         Mail last = mails[mails.length - 1];
-        Script script = bothBatchesRetrieved(mails);
+        // the server answers nothing until it has the RETRs of both batches: the second batch's go out with
+        // the first's, and their replies wait while the first batch is read and routed
+        Script script = listedPipelining(loggedIn(), mails);
+        StringBuilder replies = new StringBuilder();
+        for (Mail mail : mails) {
+            script.expect("RETR " + mail.number());
+            replies.append("+OK\r\n").append(mail.text()).append(".\r\n");
+        }
+        script.send(replies.toString());
         // the DELEs of the first batch follow the RETR sent ahead, then its reply is read
         for (Mail mail : mails) {
             deleOk(script, mail);
         }
         ScriptedPop3Server server = serve(quitOk(script));
         AtomicReference<List<String>> whileFirstRouted = new AtomicReference<>();
-        start(uri(server.port(), 1, ""), "uid-1", e -> {
-            awaitReceived(server, "RETR " + last.number());
-            whileFirstRouted.set(server.received());
-        });
+        start(uri(server.port(), 1, ""), "uid-1", e -> whileFirstRouted.set(server.received()));
         server.awaitScriptDone(TIMEOUT);
         polls.awaitPolls(1);
 
         assertEquals(uids(mails), routedUids());
+        assertTrue(whileFirstRouted.get().contains("RETR " + last.number()), whileFirstRouted.get().toString());
         assertEquals(List.of(), whileFirstRouted.get().stream().filter(line -> line.startsWith("DELE")).toList(),
                 "no DELE before its Exchange completed");
         List<String> properties = batchProperties();
@@ -775,15 +781,9 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         }
         first.expect("RETR " + last.number()).hangUp();
         // the first batch was routed but its deletions never went out: each of its messages is downloaded again,
-        // found routed and deleted unrouted; then the message of the second batch is routed
-        Script second = listedPipelining(loggedIn(), mails);
-        for (Mail mail : firstBatch) {
-            retr(second, mail);
-        }
-        for (Mail mail : firstBatch) {
-            deleOk(second, mail);
-        }
-        quitOk(deleOk(retr(second, last), last));
+        // found routed and deleted unrouted, its DELE sent once its RETR is answered (after the RETR sent ahead);
+        // then the message of the second batch is routed
+        Script second = quitOk(retrievedAndDeleted(listedPipelining(loggedIn(), mails), mails));
         ScriptedPop3Server server = serve(first, second);
         start(uri(server.port(), 2, ""));
         server.awaitScriptDone(TIMEOUT);
