@@ -58,8 +58,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
      * The most messages, and octets by their LIST sizes, of one batch: downloaded (their RETRs pipelined when
      * the server allows) before the batch is routed. Large enough that the round trips between batches cost
      * little (on loopback 64 messages and 1 MiB left the server idle between batches), small enough that a
-     * batch held in memory stays a few MiB and a stop has at most that to read past before QUIT. One message
-     * is always allowed, whatever its size.
+     * batch held in memory stays a few MiB and a stop has at most two batches to read past before QUIT (the
+     * rest of the one downloading and the next, requested with it). One message is always allowed, whatever
+     * its size.
      */
     static final int PIPELINE_MESSAGES = 256;
     static final long PIPELINE_OCTETS = 4 * 1024 * 1024;
@@ -456,8 +457,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                 route(batch, following);
                 unsent = next;
             }
-            // a stop leaves the batch requested ahead unrouted: its messages are read past (or, should the
-            // consumer run again meanwhile, downloaded and given back) and stay on the server
+            // every reply left: DELEs', and those of a batch requested ahead that a stop leaves unrouted, whose
+            // messages are read past (or, should the consumer run again meanwhile, downloaded and given back)
             download(new ArrayDeque<>(), null).forEach(this::giveBack);
             pendingExchanges = 0;
             return routed;
