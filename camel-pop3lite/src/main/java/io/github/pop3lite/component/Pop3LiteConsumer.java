@@ -58,8 +58,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
      * The most messages, and octets by their LIST sizes, of one batch: downloaded (their RETRs pipelined when
      * the server allows) before the batch is routed. Large enough that the round trips between batches cost
      * little (on loopback 64 messages and 1 MiB left the server idle between batches), small enough that a
-     * batch held in memory stays a few MiB and a stop has at most that to read past before QUIT. One message
-     * is always allowed, whatever its size.
+     * batch held in memory stays a few MiB and a stop has at most two batches to read past before QUIT (the
+     * rest of the one downloading and the next, requested with it). One message is always allowed, whatever
+     * its size.
      */
     static final int PIPELINE_MESSAGES = 256;
     static final long PIPELINE_OCTETS = 4 * 1024 * 1024;
@@ -389,12 +390,14 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * One poll's work on its session: the messages to fetch, the commands on their way and the buffer that
-     * carries message data. The poll goes in batches: the RETRs of a batch (and the DELEs of the batch before)
-     * go out together, through a window of commands sent ahead of their replies when the server pipelines
-     * (RFC 2449 PIPELINING, announced or passed the probe), one at a time otherwise; the whole batch is
-     * downloaded and claimed before its first Exchange is routed, so that the batch properties describe
-     * exactly the Exchanges routed. Delivery stays one Exchange at a time, and a DELE still follows its
-     * Exchange's success.
+     * carries message data. The poll goes in batches; the whole batch is downloaded and claimed before its
+     * first Exchange is routed, so that the batch properties describe exactly the Exchanges routed. When the
+     * server pipelines (RFC 2449 PIPELINING, announced or passed the probe), commands go through a window sent
+     * ahead of their replies, and the RETRs of the next batch go out as soon as those of the current batch
+     * are sent, before it is downloaded and routed: the server answers them meanwhile, their replies wait in
+     * the socket buffers until the current batch is routed, and the DELEs of the routed batch follow them. One
+     * at a time otherwise: a batch's RETRs, then, once it is routed, its DELEs. Delivery stays one Exchange at
+     * a time, and a DELE still follows its Exchange's success.
      */
     private final class Poll {
 
@@ -409,7 +412,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private final Map<Integer, String> deleting = new HashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final byte[] buffer = new byte[BUFFER];
+        private final boolean pipelined;
         private final int commands;
+        /** How many of the RETRs in {@link #retrieving}, the last ones, are of the batch after the one downloading. */
+        private int ahead;
         private int routed;
         /** Whether a stop interrupted the poll thread during a route: restored once the poll has settled and quit. */
         private boolean interrupted;
@@ -427,25 +433,33 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     toFetch[toFetchCount++] = k;
                 }
             }
-            // the RETRs of a batch and the DELEs of the batch before, at most a window of each
-            commands = client.mayPipeline() ? 2 * PIPELINE_MESSAGES : 1;
+            pipelined = client.mayPipeline();
+            // the RETRs of a batch and of the next, and the DELEs of the batch before: at most a batch of each
+            commands = pipelined ? 3 * PIPELINE_MESSAGES : 1;
         }
 
         /**
          * Downloads and routes batch after batch until every planned message is handled or the consumer stops;
          * then sends the DELEs still due and reads every reply left. The DELEs of a routed batch go out with
-         * the RETRs of the next.
+         * the RETRs of the next (when pipelining, after those RETRs, which went out ahead).
          *
          * @return the number of Exchanges that succeeded: what Camel's greedy, idle and backoff options count
          */
         int run() throws IOException {
-            Deque<Step> steps = nextBatch();
-            while (!steps.isEmpty() && isBatchAllowed()) {
-                List<Fetched> batch = download(steps);
-                route(batch);
-                steps = nextBatch();
+            Deque<Step> unsent = nextBatch();
+            boolean more = !unsent.isEmpty();
+            while (more && isBatchAllowed()) {
+                int following = toFetchCount - taken;
+                Deque<Step> next = nextBatch();
+                // before the RETRs sent ahead take the steps out of the next batch
+                more = !next.isEmpty();
+                List<Fetched> batch = download(unsent, next);
+                route(batch, following);
+                unsent = next;
             }
-            transfer(new ArrayDeque<>(), new ArrayList<>());
+            // every reply left: DELEs', and those of a batch requested ahead that a stop leaves unrouted, whose
+            // messages are read past (or, should the consumer run again meanwhile, downloaded and given back)
+            download(new ArrayDeque<>(), null).forEach(this::giveBack);
             pendingExchanges = 0;
             return routed;
         }
@@ -472,12 +486,13 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         /**
          * Downloads a batch whole into the stream cache, with its claims made; the messages that fail to
          * download or turn out routed before are not in the list returned. {@code unsent} are the steps whose
-         * RETR is still to send.
+         * RETR is still to send (those sent ahead are answered first); {@code next}, the batch after, or null
+         * to read every reply left.
          */
-        private List<Fetched> download(Deque<Step> unsent) throws IOException {
+        private List<Fetched> download(Deque<Step> unsent, Deque<Step> next) throws IOException {
             List<Fetched> fetched = new ArrayList<>();
             try {
-                transfer(unsent, fetched);
+                transfer(unsent, next, fetched);
             } catch (IOException | RuntimeException e) {
                 fetched.forEach(this::giveBack);
                 throw e;
@@ -487,9 +502,9 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         /**
          * Routes a downloaded batch one Exchange at a time. A stop gives the claims of the Exchanges not routed yet back, as Camel's batch
-         * consumers leave the rest of their batch.
+         * consumers leave the rest of their batch. {@code following} is the number of messages planned after it.
          */
-        private void route(List<Fetched> batch) {
+        private void route(List<Fetched> batch, int following) {
             for (int index = 0; index < batch.size(); index++) {
                 Fetched fetched = batch.get(index);
                 if (!isBatchAllowed()) {
@@ -497,7 +512,7 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
                     continue;
                 }
                 // what Camel's shutdown strategy waits for: this batch's rest, and the messages still planned
-                pendingExchanges = batch.size() - index + toFetchCount - taken;
+                pendingExchanges = batch.size() - index + following;
                 try {
                     routeAndSettle(fetched, index, batch.size());
                 } catch (RuntimeException e) {
@@ -532,13 +547,26 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
 
         /**
          * Sends the DELEs due, then RETR for each step of {@code unsent}, at most {@code commands} waiting for
-         * their reply at a time, and reads every reply: the messages downloaded and claimed are added to
-         * {@code fetched}.
+         * their reply at a time, and reads the replies: the messages downloaded and claimed are added to
+         * {@code fetched}. When pipelining, the RETRs of {@code next} follow, so that the server has them
+         * while this batch is read and routed, and reading stops once every RETR of this batch is answered:
+         * the replies after it stay in the socket buffers and with the server, not on the heap. One command at
+         * a time, or with {@code next} null, every reply is read.
          */
-        private void transfer(Deque<Step> unsent, List<Fetched> fetched) throws IOException {
+        private void transfer(Deque<Step> unsent, Deque<Step> next, List<Fetched> fetched) throws IOException {
+            // the RETRs sent ahead for this batch are its own now
+            ahead = 0;
             while (true) {
                 send(unsent);
-                if (client.pendingReplies() == 0) {
+                if (pipelined && next != null && unsent.isEmpty()) {
+                    int sent = retrieving.size();
+                    send(next);
+                    ahead += retrieving.size() - sent;
+                }
+                boolean answered = unsent.isEmpty() && retrieving.size() == ahead;
+                if (client.pendingReplies() == 0 || (answered && pipelined && next != null)) {
+                    // a DELE queued by the last reply goes out now, not after the route
+                    client.flush();
                     return;
                 }
                 PipelinedReply reply = client.readReply();

@@ -13,14 +13,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.pop3lite.client.Pop3TemporaryFailureException;
 import io.github.pop3lite.client.ScriptedPop3Server;
 import io.github.pop3lite.client.ScriptedPop3Server.Script;
 import io.github.pop3lite.component.ScriptedSessions.Mail;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -37,6 +41,7 @@ import static io.github.pop3lite.component.ScriptedSessions.USER;
 import static io.github.pop3lite.component.ScriptedSessions.deleOk;
 import static io.github.pop3lite.component.ScriptedSessions.drained;
 import static io.github.pop3lite.component.ScriptedSessions.listed;
+import static io.github.pop3lite.component.ScriptedSessions.listedPipelining;
 import static io.github.pop3lite.component.ScriptedSessions.loggedIn;
 import static io.github.pop3lite.component.ScriptedSessions.quitOk;
 import static io.github.pop3lite.component.ScriptedSessions.retr;
@@ -698,6 +703,181 @@ class Pop3LiteScriptedServerTest extends CamelTestSupport {
         assertEquals((count - 2) + "/" + (count - 1) + "/true", properties.get(count - 2));
         assertEquals("0/1/true", properties.get(count - 1));
         assertEquals(List.of(count), polls.routedCounts());
+    }
+
+    // --- pipelining: the next batch is requested before the current one is routed ---------------
+
+    /** One message more than a batch holds, numbered from 1: a poll of two batches, the second of one message. */
+    private static Mail[] twoBatches() {
+        Mail[] mails = new Mail[Pop3LiteConsumer.PIPELINE_MESSAGES + 1];
+        for (int i = 0; i < mails.length; i++) {
+            mails[i] = Mail.of(i + 1, "uid-" + (i + 1));
+        }
+        return mails;
+    }
+
+    /**
+     * A pipelining server's session up to the reply to the RETR of the second batch, which the consumer sends
+     * with those of the first and reads only once the first batch is routed.
+     */
+    private static Script bothBatchesRetrieved(Mail... mails) {
+        Script script = listedPipelining(loggedIn(), mails);
+        for (Mail mail : mails) {
+            retr(script, mail);
+        }
+        return script;
+    }
+
+    /** A route in which the Exchange of {@code uid} runs {@code processor} first. */
+    private void start(String uri, String uid, Processor processor) throws Exception {
+        context.getRegistry().bind("polls", polls);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("pop3")
+                        .filter(header(Pop3LiteConstants.UID).isEqualTo(uid)).process(processor).end()
+                        .convertBodyTo(String.class).to("mock:out");
+            }
+        });
+    }
+
+    /** Waits in the route until the server has read {@code line}: a consumer that sends it later fails the Exchange. */
+    private static void awaitReceived(ScriptedPop3Server server, String line) {
+        await(line + " received while the route runs").atMost(TIMEOUT).until(() -> server.received().contains(line));
+    }
+
+    private static List<String> uids(Mail... mails) {
+        return Arrays.stream(mails).map(Mail::uid).toList();
+    }
+
+    @Test
+    void withPipeliningTheNextBatchIsRequestedWithTheCurrentOneAndEachDeleFollowsItsExchange()
+            throws Exception {
+        Mail[] mails = twoBatches();
+        Mail last = mails[mails.length - 1];
+        // the server answers nothing until it has the RETRs of both batches: the second batch's go out with
+        // the first's, and their replies wait while the first batch is read and routed
+        Script script = listedPipelining(loggedIn(), mails);
+        StringBuilder replies = new StringBuilder();
+        for (Mail mail : mails) {
+            script.expect("RETR " + mail.number());
+            replies.append("+OK\r\n").append(mail.text()).append(".\r\n");
+        }
+        script.send(replies.toString());
+        // the DELEs of the first batch follow the RETR sent ahead, then its reply is read
+        for (Mail mail : mails) {
+            deleOk(script, mail);
+        }
+        ScriptedPop3Server server = serve(quitOk(script));
+        AtomicReference<List<String>> whileFirstRouted = new AtomicReference<>();
+        start(uri(server.port(), 1, ""), "uid-1", e -> whileFirstRouted.set(server.received()));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(1);
+
+        assertEquals(uids(mails), routedUids());
+        assertTrue(whileFirstRouted.get().contains("RETR " + last.number()), whileFirstRouted.get().toString());
+        assertEquals(List.of(), whileFirstRouted.get().stream().filter(line -> line.startsWith("DELE")).toList(),
+                "no DELE before its Exchange completed");
+        List<String> properties = batchProperties();
+        assertEquals("0/" + (mails.length - 1) + "/false", properties.get(0));
+        assertEquals((mails.length - 2) + "/" + (mails.length - 1) + "/true", properties.get(mails.length - 2));
+        assertEquals("0/1/true", properties.get(mails.length - 1), "the batch requested ahead is a batch of its own");
+        assertEquals(List.of(mails.length), polls.routedCounts());
+    }
+
+    @Test
+    void aStopWhileTheNextBatchIsRequestedReadsItPastQuitsAndLosesNothing() throws Exception {
+        Mail[] mails = twoBatches();
+        Mail last = mails[mails.length - 1];
+        // the stop comes while the first Exchange is routed: only that one is deleted, the RETR sent ahead is read past
+        Script first = quitOk(deleOk(bothBatchesRetrieved(mails), mails[0]));
+        // QUIT removed message 1: the others are numbered from 1 again, and every one of them is routed once
+        Mail[] left = new Mail[mails.length - 1];
+        for (int i = 0; i < left.length; i++) {
+            left[i] = new Mail(i + 1, mails[i + 1].uid(), mails[i + 1].text());
+        }
+        Script second = quitOk(retrievedAndDeleted(listedPipelining(loggedIn(), left), left));
+        ScriptedPop3Server server = serve(first, second);
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        start(uri(server.port(), 1, ""), "uid-1", e -> {
+            awaitReceived(server, "RETR " + last.number());
+            Pop3LiteConsumer consumer = (Pop3LiteConsumer) context.getRoute("pop3").getConsumer();
+            CompletableFuture.runAsync(() -> {
+                try {
+                    context.getRouteController().stopRoute("pop3");
+                    stopped.complete(null);
+                } catch (Exception failure) {
+                    stopped.completeExceptionally(failure);
+                }
+            });
+            await("the consumer is told to finish its current message only").atMost(TIMEOUT)
+                    .until(() -> !consumer.isBatchAllowed());
+        });
+        stopped.get(30, TimeUnit.SECONDS);
+        polls.awaitPolls(1);
+        assertEquals(List.of("uid-1"), routedUids());
+        assertEquals(List.of(1), polls.routedCounts());
+
+        context.getRouteController().startRoute("pop3");
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+        assertEquals(uids(mails), routedUids());
+        assertEquals(List.of(1, left.length), polls.routedCounts());
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
+    }
+
+    @Test
+    void aRouteFailureWhileTheNextBatchIsRequestedLeavesOnlyThatMessageOnTheServer() throws Exception {
+        Mail[] mails = twoBatches();
+        Mail last = mails[mails.length - 1];
+        Script first = bothBatchesRetrieved(mails);
+        for (int i = 1; i < mails.length; i++) {
+            deleOk(first, mails[i]);
+        }
+        quitOk(first);
+        Script second = quitOk(retrievedAndDeleted(listedPipelining(loggedIn(), mails[0]), mails[0]));
+        ScriptedPop3Server server = serve(first, second);
+        AtomicBoolean failed = new AtomicBoolean();
+        start(uri(server.port(), 2, ""), "uid-1", e -> {
+            if (failed.compareAndSet(false, true)) {
+                awaitReceived(server, "RETR " + last.number());
+                throw new IllegalStateException("the route fails while the next batch is on its way");
+            }
+        });
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+
+        List<String> expected = new ArrayList<>(uids(mails).subList(1, mails.length));
+        expected.add("uid-1");
+        assertEquals(expected, routedUids());
+        assertEquals(List.of(mails.length - 1, 1), polls.routedCounts());
+        assertFalse(polls.get(0).failed(), "a failed Exchange fails that message only");
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
+    }
+
+    @Test
+    void aSessionLostWhileTheNextBatchIsRequestedLosesAndDuplicatesNothing() throws Exception {
+        Mail[] mails = twoBatches();
+        Mail last = mails[mails.length - 1];
+        Mail[] firstBatch = Arrays.copyOf(mails, mails.length - 1);
+        Script first = listedPipelining(loggedIn(), mails);
+        for (Mail mail : firstBatch) {
+            retr(first, mail);
+        }
+        first.expect("RETR " + last.number()).hangUp();
+        // the first batch was routed but its deletions never went out: each of its messages is downloaded again,
+        // found routed and deleted unrouted, its DELE sent once its RETR is answered (after the RETR sent ahead);
+        // then the message of the second batch is routed
+        Script second = quitOk(retrievedAndDeleted(listedPipelining(loggedIn(), mails), mails));
+        ScriptedPop3Server server = serve(first, second);
+        start(uri(server.port(), 2, ""));
+        server.awaitScriptDone(TIMEOUT);
+        polls.awaitPolls(2);
+
+        assertEquals(uids(mails), routedUids());
+        assertTrue(polls.get(0).failed(), "the lost session is reported");
+        assertEquals(1, polls.get(1).routed());
+        Leftovers.assertNoneLeftAfterStop(context, "pop3", null);
     }
 
     @Test

@@ -44,6 +44,15 @@ final class ScriptedSessions {
 
     /** LIST, CAPA (with UIDL) and UIDL, as the consumer asks them at the start of each poll. */
     static Script listed(Script script, Mail... mails) {
+        return listed(script, "+OK\r\nUSER\r\nUIDL\r\nTOP\r\n.\r\n", mails);
+    }
+
+    /** As {@link #listed(Script, Mail...)}, from a server whose CAPA announces PIPELINING. */
+    static Script listedPipelining(Script script, Mail... mails) {
+        return listed(script, "+OK\r\nUSER\r\nUIDL\r\nTOP\r\nPIPELINING\r\n.\r\n", mails);
+    }
+
+    private static Script listed(Script script, String capa, Mail... mails) {
         StringBuilder list = new StringBuilder("+OK " + mails.length + " messages\r\n");
         StringBuilder uidl = new StringBuilder("+OK\r\n");
         for (Mail mail : mails) {
@@ -52,7 +61,7 @@ final class ScriptedSessions {
         }
         return script
                 .expect("LIST").send(list.append(".\r\n").toString())
-                .expect("CAPA").send("+OK\r\nUSER\r\nUIDL\r\nTOP\r\n.\r\n")
+                .expect("CAPA").send(capa)
                 .expect("UIDL").send(uidl.append(".\r\n").toString());
     }
 
