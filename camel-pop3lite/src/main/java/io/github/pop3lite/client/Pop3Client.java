@@ -122,6 +122,31 @@ public final class Pop3Client implements Closeable {
         }
     }
 
+    /**
+     * Loads what a login with {@code method} takes from the JDK, so that a component can do it when it starts
+     * rather than in its first session: for SCRAM the security providers and the SASLprep tables. {@link
+     * AuthenticationMethod#AUTO} prepares SCRAM-SHA-256, which it prefers where the server offers it, and leaves
+     * the failure to the login that would need it; the other methods take nothing worth preparing.
+     *
+     * @throws IllegalStateException when {@code method} is a SCRAM method and this JVM lacks one of its algorithms
+     */
+    public static void prepareLogin(AuthenticationMethod method) {
+        switch (method) {
+            case SCRAM_SHA_256 -> ScramMechanism.prepare(ScramMechanism.Hash.SHA_256);
+            case SCRAM_SHA_1 -> ScramMechanism.prepare(ScramMechanism.Hash.SHA_1);
+            case AUTO -> {
+                try {
+                    ScramMechanism.prepare(ScramMechanism.Hash.SHA_256);
+                } catch (IllegalStateException e) {
+                    LOG.debug("SCRAM-SHA-256 cannot be prepared ({}); a login that chooses it will fail", e.getMessage());
+                }
+            }
+            default -> {
+                // nothing beyond what every session loads
+            }
+        }
+    }
+
     public Pop3State state() {
         return state;
     }

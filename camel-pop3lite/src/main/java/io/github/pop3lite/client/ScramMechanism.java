@@ -61,6 +61,28 @@ final class ScramMechanism implements SaslMechanism {
         this.clientNonce = nonce.get();
     }
 
+    /**
+     * Looks up the JDK's digest, HMAC and PBKDF2 for {@code hash} and initialises the normalizer of
+     * {@link #prepare(String)}: the first login of a JVM otherwise waits for the security providers and the
+     * normalization tables to load (about 50 ms, docs/performance.md).
+     *
+     * @throws IllegalStateException naming the algorithm this JVM lacks
+     */
+    static void prepare(Hash hash) {
+        String algorithm = hash.digest;
+        try {
+            MessageDigest.getInstance(algorithm);
+            algorithm = hash.hmac;
+            Mac.getInstance(algorithm);
+            algorithm = hash.pbkdf2;
+            SecretKeyFactory.getInstance(algorithm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM lacks " + algorithm + ", which " + hash.mechanism
+                    + " needs and every Java platform must provide: check the JVM's security providers", e);
+        }
+        prepare("\u00AA");
+    }
+
     static String randomNonce() {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);

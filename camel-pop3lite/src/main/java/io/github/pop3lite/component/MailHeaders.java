@@ -3,6 +3,7 @@ package io.github.pop3lite.component;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -118,6 +119,14 @@ final class MailHeaders {
             headers.merge(name, value, MailHeaders::append);
         }
         dropped.log();
+    }
+
+    /**
+     * Reads an empty header block: it loads and initialises the parser's classes, which the first message of a
+     * JVM would otherwise wait for.
+     */
+    static void prepare(HeaderFilterStrategy filter) throws IOException {
+        read(InputStream.nullInputStream(), new HashMap<>(), filter, null);
     }
 
     /** What one message's header mapping left out, for its one DEBUG line. */

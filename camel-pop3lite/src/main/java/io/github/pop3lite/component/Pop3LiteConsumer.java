@@ -785,7 +785,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         releaseExchange(exchange, false);
     }
 
-    private static MessageDigest sha256() {
+    /** A new digest of the kind each message's content is recorded with. */
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,6 +1,8 @@
 package io.github.pop3lite.component;
 
+import io.github.pop3lite.client.AuthenticationMethod;
 import io.github.pop3lite.client.PipeliningMemory;
+import io.github.pop3lite.client.Pop3Client;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.PollingConsumer;
@@ -77,6 +79,27 @@ public class Pop3LiteEndpoint extends ScheduledPollEndpoint {
             ledger = new DeliveryLedger(repository, configuration.mailboxId(), configuration.isDelete());
         }
         return ledger;
+    }
+
+    /**
+     * Loads what the first poll of a JVM would otherwise wait for (docs/performance.md, "The first poll of a fresh
+     * JVM"): the digest each message is hashed with, what the login takes from the JDK, and the mail header parser.
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        Pop3LiteConsumer.sha256();
+        AuthenticationMethod method;
+        try {
+            method = configuration.authenticationMethod();
+        } catch (IllegalArgumentException e) {
+            // a wrong option: the consumer's start reports it
+            return;
+        }
+        Pop3Client.prepareLogin(method);
+        if (configuration.isMapMailHeaders()) {
+            MailHeaders.prepare(configuration.headerFilter());
+        }
     }
 
     PipeliningMemory pipeliningMemory() {
