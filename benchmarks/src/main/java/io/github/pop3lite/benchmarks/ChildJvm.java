@@ -25,7 +25,7 @@ final class ChildJvm implements AutoCloseable {
     /** Lines the JVM itself printed on stdout, such as "Terminating due to java.lang.OutOfMemoryError". */
     private final List<String> strayOutput = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    ChildJvm(String heap, Path log, Path tmpDir, List<String> args) throws IOException {
+    ChildJvm(String heap, List<String> jvmArgs, Path log, Path tmpDir, List<String> args) throws IOException {
         this.log = log;
         Files.createDirectories(log.getParent());
         Files.createDirectories(tmpDir);
@@ -38,6 +38,7 @@ final class ChildJvm implements AutoCloseable {
         // an OutOfMemoryError ends the JVM, so the harness sees it at once instead of a consumer that logs and retries
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Djava.io.tmpdir=" + tmpDir);
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ClientMain.class.getName());

@@ -38,14 +38,17 @@ import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
  *   harness -> PREPARE   client builds its Camel context, route not started   -> @@ PREPARED classes jitMs
  *   harness -> GO        the route starts (raw: the session runs)             -> @@ ROUTED count octets classes jitMs
  *                                                                                (when all arrived)
- *   harness -> STOP      after the harness saw the maildrop empty             -> @@ STOPPED count octets
+ *   harness -> STOP      after the harness saw the maildrop empty             -> @@ STOPPED count octets cpuNs
  *   harness -> RESET     forget the memory peaks of warm-up runs              -> @@ OK
  *   harness -> EXIT                                                          -> @@ MEMORY peakHeap maxAfterGc rss maxHeap
  * </pre>
  *
  * {@code classes} is the number of classes this JVM loaded so far, {@code jitMs} the JIT compilers' time so far, and
  * {@code uptimeMs} how long the JVM had run when its main method was ready: what a fresh JVM's first poll costs
- * besides the poll's own work (the harness's table of first polls).
+ * besides the poll's own work (the harness's table of first polls). {@code cpuNs} is the CPU time of this whole JVM
+ * (every thread: the client's, the JIT's, the collector's) from GO until the last message arrived (the DELEs and
+ * QUIT after it, and the empty polls until STOP, are not in it): a figure that other load on the machine distorts
+ * far less than the wall clock.
  *
  * <p>Failures are reported as {@code @@ ERROR text}. Everything else this JVM prints goes to stderr, which the harness
  * keeps in a log file.
@@ -81,6 +84,8 @@ public final class ClientMain {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong octets = new AtomicLong();
     private CamelContext context;
+    private volatile long cpuAtGo;
+    private volatile long cpuUntilRouted = -1;
 
     private ClientMain(PrintStream protocol, Map<String, String> args) {
         this.protocol = protocol;
@@ -121,10 +126,13 @@ public final class ClientMain {
                         System.gc();
                         main.say("PREPARED " + state);
                     }
-                    case "GO" -> main.go();
+                    case "GO" -> {
+                        main.cpuAtGo = processCpuNanos();
+                        main.go();
+                    }
                     case "STOP" -> {
                         main.stop();
-                        main.say("STOPPED " + main.count.get() + " " + main.octets.get());
+                        main.say("STOPPED " + main.count.get() + " " + main.octets.get() + " " + main.cpuUntilRouted);
                     }
                     case "RESET" -> {
                         System.gc();
@@ -148,6 +156,12 @@ public final class ClientMain {
     /** Classes loaded and JIT milliseconds so far; the beans are fetched once, before any run, so as not to count. */
     private static String loadState() {
         return CLASSES.getTotalLoadedClassCount() + " " + (JIT != null ? JIT.getTotalCompilationTime() : -1);
+    }
+
+    /** -1 where the JVM does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
@@ -180,6 +194,7 @@ public final class ClientMain {
     }
 
     private void prepare() throws Exception {
+        cpuUntilRouted = -1;
         count.set(0);
         octets.set(0);
         if ("raw".equals(client) || "pop3lite-engine".equals(client)) {
@@ -232,6 +247,7 @@ public final class ClientMain {
         long n = readFully(exchange.getIn().getBody(), exchange);
         octets.addAndGet(n);
         if (count.incrementAndGet() == expect) {
+            cpuUntilRouted = processCpuNanos() - cpuAtGo;
             say("ROUTED " + count.get() + " " + octets.get() + " " + loadState());
         }
     }
@@ -271,6 +287,7 @@ public final class ClientMain {
                             : EngineDrain.drain(host, port, user, password, take);
                     count.set(result.messages());
                     octets.set(result.octets());
+                    cpuUntilRouted = processCpuNanos() - cpuAtGo;
                     say("ROUTED " + result.messages() + " " + result.octets() + " " + loadState());
                 } catch (Throwable e) {
                     fail(e);

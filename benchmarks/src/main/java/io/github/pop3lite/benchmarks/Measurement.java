@@ -12,6 +12,8 @@ final class Measurement {
     final String heap;
     final int plannedRuns;
     final List<Long> nanos = new ArrayList<>();
+    /** The client JVM's CPU time in each timed run (-1 when it did not tell); empty for mpop. */
+    final List<Long> cpuNanos = new ArrayList<>();
     /** The first run in the client's fresh JVM, warm-up or not: what a consumer costs before the JIT compiled it. */
     long firstRunNanos = -1;
     String error;

@@ -28,6 +28,8 @@ final class Options {
     Path dovecotScript;
     int timeoutSeconds = 900;
     String pop3liteOptions = "";
+    /** Added to the pop3lite client JVM's command line, e.g. a Flight Recorder recording. */
+    List<String> jvmArgsPop3lite = List.of();
     String camelMailOptions = "";
     boolean quick;
     Path out;
@@ -71,6 +73,8 @@ final class Options {
               --dovecot-script FILE       (default: scripts/dovecot.sh of this project)
               --timeout-s N               limit for one run                                   (default: 900)
               --pop3lite-options OPTS     extra endpoint options, e.g. 'readTimeout=60000'
+              --jvm-args-pop3lite ARGS    JVM options of the pop3lite client JVMs, space-separated,
+                                          e.g. '-XX:StartFlightRecording=filename=/tmp/rec/'
               --camel-mail-options OPTS   e.g. 'mail.pop3.filecache.enable=true&mapMailMessage=false'
               --quick                     every workload at a tenth of its size, for trying the harness
               --out FILE                  where the markdown report goes too   (default: WORK-DIR/results.md)
@@ -121,6 +125,8 @@ final class Options {
                 case "--timeout-s" -> o.timeoutSeconds = positive(arg, value);
                 case "--pop3lite-options" -> o.pop3liteOptions = value;
                 case "--camel-mail-options" -> o.camelMailOptions = value;
+                case "--jvm-args-pop3lite" -> o.jvmArgsPop3lite = Arrays.stream(value.trim().split("\\s+"))
+                        .filter(s -> !s.isEmpty()).toList();
                 case "--out" -> o.out = Path.of(value);
                 case "--label" -> o.label = value;
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n\n" + USAGE);

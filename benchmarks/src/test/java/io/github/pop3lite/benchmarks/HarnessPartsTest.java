@@ -223,6 +223,10 @@ class HarnessPartsTest {
         Options cold = Options.parse(new String[] { "--workloads", "", "--cold-runs", "3" });
         assertEquals(List.of(), cold.workloads);
         assertEquals(3, cold.coldRuns);
+        assertEquals(List.of(), cold.jvmArgsPop3lite);
+        Options recorded = Options.parse(new String[] { "--jvm-args-pop3lite",
+                " -XX:StartFlightRecording=filename=/tmp/r/  -Xlog:gc " });
+        assertEquals(List.of("-XX:StartFlightRecording=filename=/tmp/r/", "-Xlog:gc"), recorded.jvmArgsPop3lite);
     }
 
     @Test

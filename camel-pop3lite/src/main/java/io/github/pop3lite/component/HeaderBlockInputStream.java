@@ -17,7 +17,11 @@ final class HeaderBlockInputStream extends InputStream {
     private final InputStream in;
     private final int maxLine;
     private final long maxBlock;
-    private final byte[] chunk = new byte[8192];
+    /**
+     * Made for every message, so small: most header blocks fit into a few of these, and one of 8 KiB was a tenth of
+     * what the consumer allocated per message of 2 KiB.
+     */
+    private final byte[] chunk = new byte[2048];
     private int chunkPos;
     private int chunkLimit;
     private long consumed;

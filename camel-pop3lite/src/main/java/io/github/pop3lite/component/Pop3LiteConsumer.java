@@ -35,7 +35,6 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
-import org.apache.camel.converter.stream.CachedOutputStream;
 import org.apache.camel.spi.ScheduledPollConsumerScheduler;
 import org.apache.camel.support.DefaultScheduledPollConsumerScheduler;
 import org.apache.camel.support.LoggingExceptionHandler;
@@ -413,6 +412,10 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private final List<String> problems = new ArrayList<>();
         private final byte[] buffer = new byte[BUFFER];
         private final boolean pipelined;
+        /** Holds each message that fits, until it becomes its body: see {@link MessageBody}. */
+        private final byte[] staging = new byte[BUFFER];
+        /** Reset for each message. */
+        private final MessageDigest digest = sha256();
         private final int commands;
         /** How many of the RETRs in {@link #retrieving}, the last ones, are of the batch after the one downloading. */
         private int ahead;
@@ -604,8 +607,8 @@ public class Pop3LiteConsumer extends ScheduledBatchPollingConsumer {
         private Fetched fetch(Step planned, InputStream data) throws IOException {
             Listed message = planned.message();
             Exchange exchange = createExchange(false);
-            MessageDigest digest = sha256();
-            CachedOutputStream cache = new CachedOutputStream(exchange);
+            digest.reset();
+            MessageBody cache = new MessageBody(exchange, staging);
             IOException spoolFailure = null;
             long length = 0;
             long limit = config.getMaxMessageSize();

@@ -126,6 +126,31 @@ class MailHeadersTest {
         assertTrue(message.read <= MailHeaders.MAX_BLOCK_OCTETS, "read " + message.read + " octets");
     }
 
+    @Test
+    void aHeaderOfManyReadsIsMappedWholeWhereverTheReadsEnd() throws Exception {
+        // fields of 1 to 300 octets: over a few KiB some line ending falls on every position of a read
+        StringBuilder header = new StringBuilder();
+        Map<String, Object> expected = new java.util.HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            String value = "v" + i + "-" + "x".repeat(i * 5);
+            header.append("X-F").append(i).append(": ").append(value).append("\r\n");
+            expected.put("X-F" + i, value);
+        }
+        assertEquals(expected, read(header + "\r\nbody\r\n"));
+    }
+
+    @Test
+    void eachMessageGetsItsOwnFieldsWhenOneThreadMapsManyInARow() throws Exception {
+        // the parser's buffers are recycled from one message to the next on the same thread
+        String longFirst = "X-Long: " + "a".repeat(3000) + "\r\nSubject: first\r\nX-Only-First: 1\r\n\r\n";
+        for (int i = 0; i < 3; i++) {
+            Map<String, Object> first = read(longFirst);
+            assertEquals("a".repeat(3000), first.get("X-Long"));
+            assertEquals("first", first.get("Subject"));
+            assertEquals(Map.of("Subject", "second " + i), read("Subject: second " + i + "\r\n\r\nX-Body: no\r\n"));
+        }
+    }
+
     /** "Subject: before", then an endless field line. */
     static final class CountingInputStream extends java.io.InputStream {
         private final byte[] start = "Subject: before\r\nX-Long: ".getBytes(StandardCharsets.US_ASCII);
