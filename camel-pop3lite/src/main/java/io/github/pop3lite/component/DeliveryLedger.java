@@ -172,16 +172,14 @@ final class DeliveryLedger {
             }
         }
         listed.endLookups();
+        Set<String> toldApart = new HashSet<>();
         stored.forEach((part, keys) -> {
             String plain = prefix + part;
-            if (keys.contains(plain) && keys.contains(plain + ROUTED) && keys.remove(plain)) {
+            if (keys.contains(plain + ROUTED) && keys.remove(plain)) {
                 // left by a process that died between a route's routed records and the removal of its plain claim:
                 // the routed record decides in its place
                 release(plain);
             }
-        });
-        Set<String> toldApart = new HashSet<>();
-        stored.forEach((part, keys) -> {
             if (toldApart(keys)) {
                 toldApart.add(part);
             }
