@@ -303,8 +303,8 @@ final class DeliveryLedger {
     /**
      * Counts a download (key null: none) of a UIDL and size told apart by content; after the last of this poll's
      * listing, forgets the keys stored under them before the listing that no listed content showed: those
-     * contents left. Not the content claims beside a first message left to its plain claim: one of them is the
-     * claim of that message's route.
+     * contents left. Not the content claims without a routed record beside a first message left to its plain claim: one of them may
+     * be the claim of that message's route in flight.
      */
     private void shown(String part, String key) {
         ContentGroup group = groups.get(part);
@@ -320,12 +320,20 @@ final class DeliveryLedger {
         }
         groups.remove(part);
         for (String stale : group.before) {
-            boolean record = stale.endsWith(ROUTED);
-            String claim = record ? stale.substring(0, stale.length() - ROUTED.length()) : stale;
-            if (!group.shown.contains(claim) && !(group.leftToClaim && !record && claim.contains(DIGEST))) {
+            String claim = stale.endsWith(ROUTED) ? stale.substring(0, stale.length() - ROUTED.length()) : stale;
+            if (!group.shown.contains(claim) && !(group.leftToClaim && inFlight(stale, group.before))) {
                 release(stale);
             }
         }
+    }
+
+    /**
+     * Whether {@code key} is a content claim without its routed record: possibly the claim of a route in flight under
+     * a plain claim, which no download of this poll could show. A content claim beside its routed record was routed,
+     * and goes with that record once its content left.
+     */
+    private static boolean inFlight(String key, Set<String> before) {
+        return key.contains(DIGEST) && !key.endsWith(ROUTED) && !before.contains(key + ROUTED);
     }
 
     /**
